@@ -1,0 +1,73 @@
+import CLibgit2
+
+/// A direct reference and the object it points at.
+public struct Reference: Sendable, Equatable {
+  public var name: String
+  public var target: ObjectID
+}
+
+extension Repository {
+  /// The object `name` points at, or nil when the reference does not exist.
+  public func referenceTarget(_ name: String) throws -> ObjectID? {
+    var oid = git_oid()
+    let result = git_reference_name_to_id(&oid, pointer, name)
+    if result == GIT_ENOTFOUND.rawValue { return nil }
+    try check(result, "cannot read reference \(name)")
+    return ObjectID(oid)
+  }
+
+  /// All direct references whose names match `glob` (as `git for-each-ref` does), in name order.
+  /// Symbolic references are skipped: nothing under our namespace should be one.
+  public func references(matching glob: String) throws -> [Reference] {
+    var iterator: OpaquePointer?
+    try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "cannot list references")
+    defer { git_reference_iterator_free(iterator) }
+    var found: [Reference] = []
+    var reference: OpaquePointer?
+    while true {
+      let result = git_reference_next(&reference, iterator)
+      if result == GIT_ITEROVER.rawValue { break }
+      try check(result, "cannot list references")
+      defer { git_reference_free(reference) }
+      guard let target = git_reference_target(reference) else { continue }
+      found.append(Reference(name: String(cString: git_reference_name(reference)), target: ObjectID(target.pointee)))
+    }
+    return found.sorted { $0.name < $1.name }
+  }
+
+  /// Points `name` at `target` only if it still points at `expected` (nil: only if it does not
+  /// exist yet). A lost race throws a `GitError` whose `isRace` is true.
+  public func updateReference(_ name: String, to target: ObjectID, expecting expected: ObjectID?, message: String)
+    throws
+  {
+    var reference: OpaquePointer?
+    var oid = target.raw
+    if let expected {
+      var old = expected.raw
+      try check(
+        git_reference_create_matching(&reference, pointer, name, &oid, 1, &old, message), "cannot update \(name)")
+    } else {
+      try check(git_reference_create(&reference, pointer, name, &oid, 0, message), "cannot create \(name)")
+    }
+    git_reference_free(reference)
+  }
+
+  /// Deletes `name` if it still points at `expected`.
+  public func deleteReference(_ name: String, expecting expected: ObjectID) throws {
+    var reference: OpaquePointer?
+    try check(git_reference_lookup(&reference, pointer, name), "cannot read reference \(name)")
+    defer { git_reference_free(reference) }
+    guard let target = git_reference_target(reference), ObjectID(target.pointee) == expected else {
+      throw GitError(.modified, "cannot delete \(name): it moved")
+    }
+    try check(git_reference_delete(reference), "cannot delete \(name)")
+  }
+
+  /// Moves loose references into packed-refs, as `git pack-refs --all` does.
+  public func packReferences() throws {
+    var refdb: OpaquePointer?
+    try check(git_repository_refdb(&refdb, pointer), "cannot open the reference database")
+    defer { git_refdb_free(refdb) }
+    try check(git_refdb_compress(refdb), "cannot pack references")
+  }
+}
