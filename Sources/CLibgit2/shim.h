@@ -4,6 +4,8 @@
 #include <git2.h>
 #include <git2/sys/commit.h>
 #include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
 
 // git_libgit2_opts is variadic, which Swift cannot call; these wrappers fix its arguments.
 static inline int git_draft_set_owner_validation(int enabled) {

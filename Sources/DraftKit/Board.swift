@@ -95,7 +95,8 @@ public struct Board: Sendable {
       }
       throw DraftError(
         .ambiguous,
-        "ticket id '\(prefix)' is ambiguous: \(names.joined(separator: ", "))\(matches.count > 10 ? ", ..." : "")")
+        "ticket id '\(prefix)' is ambiguous: \(names.joined(separator: ", "))\(matches.count > 10 ? ", ..." : "")"
+      )
     }
     guard let ticket = ticket(matches[0]) else {
       let reason = invalid.first { $0.ref.hasSuffix(matches[0]) }?.reason ?? "it is invalid"
@@ -159,14 +160,18 @@ extension Board {
       allIDs.append(id)
       if let cached = cache.entries.removeValue(forKey: id), cached.tip == ref.target.hex {
         fresh.entries[id] = cached
-        if case .invalid(let reason) = cached.entry { invalid.append(InvalidTicket(ref: ref.name, reason: reason)) }
+        if case .invalid(let reason) = cached.entry {
+          invalid.append(InvalidTicket(ref: ref.name, reason: reason))
+        }
         continue
       }
       changed = true
       do {
         let detail = try TicketReplay.replay(try store.read(id: id, tip: ref.target))
         replayed[id] = detail.ticket
-        fresh.entries[id] = (ref.target.hex, .ticket(json: ArraySlice(try CanonicalJSON.encode(detail.ticket))))
+        fresh.entries[id] = (
+          ref.target.hex, .ticket(json: ArraySlice(try CanonicalJSON.encode(detail.ticket)))
+        )
       } catch let error as DraftError {
         invalid.append(InvalidTicket(ref: ref.name, reason: error.message))
         fresh.entries[id] = (ref.target.hex, .invalid(error.message))
@@ -180,7 +185,9 @@ extension Board {
 
   /// Decodes cached ticket JSON in one pass: a single array decode is far cheaper than
   /// one decoder call per ticket.
-  private static func decodeTickets(_ cache: BoardCache, replayed: [String: Ticket], order: [String]) -> [Ticket]? {
+  private static func decodeTickets(_ cache: BoardCache, replayed: [String: Ticket], order: [String])
+    -> [Ticket]?
+  {
     var buffer: [UInt8] = [UInt8(ascii: "[")]
     var cachedIDs: [String] = []
     for id in order where replayed[id] == nil {
@@ -190,7 +197,8 @@ extension Board {
       cachedIDs.append(id)
     }
     buffer.append(UInt8(ascii: "]"))
-    guard let decoded = try? JSONDecoder().decode([Ticket].self, from: Data(buffer)), decoded.count == cachedIDs.count
+    guard let decoded = try? JSONDecoder().decode([Ticket].self, from: Data(buffer)),
+      decoded.count == cachedIDs.count
     else { return nil }
     var byID = replayed
     for ticket in decoded { byID[ticket.id] = ticket }

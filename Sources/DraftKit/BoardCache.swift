@@ -1,6 +1,6 @@
 import FoundationEssentials
-import Glibc
 import GitKit
+import Glibc
 
 /// The local cache of replayed tickets, keyed by each ref's tip: whatever moved a ref (a write,
 /// a sync, a plain `git fetch`, another process) changes the tip, so only that ticket is
@@ -73,19 +73,17 @@ struct BoardCache {
   }
 }
 
-/// Reads a whole file, or nil when it cannot be read.
+/// Reads a whole file, or nil when it cannot be read (`errno` says why).
 func readFile(_ path: String) -> [UInt8]? {
   let fd = open(path, O_RDONLY | O_CLOEXEC)
   guard fd >= 0 else { return nil }
   defer { close(fd) }
-  var result: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while true {
-    let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    if count < 0 { return nil }
-    if count == 0 { return result }
-    result.append(contentsOf: chunk[0..<count])
+  var status = stat()
+  guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) != S_IFDIR else {
+    errno = EISDIR
+    return nil
   }
+  return TextInput.readAll(fd)
 }
 
 /// Writes a whole file, replacing it; false when it could not be written completely.

@@ -1,5 +1,5 @@
-import Glibc
 import GitKit
+import Glibc
 
 /// A repository's git-draft board: the entry point for every command.
 public final class Draft {
@@ -12,8 +12,13 @@ public final class Draft {
   }
 
   /// Opens the board of the repository containing `path`.
-  public convenience init(at path: String = ".") throws {
+  public convenience init(at path: String) throws {
     self.init(repository: try git { try Repository.discover(from: path) })
+  }
+
+  /// Opens the board of the repository git would use here (honouring `GIT_DIR` and friends).
+  public convenience init() throws {
+    self.init(repository: try git { try Repository.discoverFromEnvironment() })
   }
 
   public func configuration() throws -> Configuration {
@@ -33,7 +38,8 @@ public final class Draft {
       if let text = getenv(variable).map({ String(cString: $0) }), !text.isEmpty { return text }
       return try git { try config.string(key) }.flatMap { $0.isEmpty ? nil : $0 }
     }
-    guard let name = try value("GIT_AUTHOR_NAME", "user.name"), let email = try value("GIT_AUTHOR_EMAIL", "user.email")
+    guard let name = try value("GIT_AUTHOR_NAME", "user.name"),
+      let email = try value("GIT_AUTHOR_EMAIL", "user.email")
     else {
       throw DraftError(
         .identity,
@@ -54,7 +60,8 @@ public final class Draft {
   /// Appends ops to a ticket; `makeOps` sees its current state and runs again if a concurrent
   /// writer got there first. Returning no ops writes nothing.
   @discardableResult
-  func change(_ id: String, _ message: String, makeOps: (TicketDetail) throws -> [Operation]) throws -> Change {
+  func change(_ id: String, _ message: String, makeOps: (TicketDetail) throws -> [Operation]) throws -> Change
+  {
     let author = try author()
     do {
       try tickets.append(to: id, author: author, message: message) { entity in

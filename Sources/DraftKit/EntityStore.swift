@@ -1,6 +1,6 @@
 import FoundationEssentials
-import Glibc
 import GitKit
+import Glibc
 
 /// One commit of an entity's history with its decoded op pack.
 public struct EntityCommit: Sendable {
@@ -45,7 +45,9 @@ public struct EntityStore {
     var pending = [tip]
     while let next = pending.popLast() {
       if commits[next] != nil { continue }
-      guard commits.count < Limits.commitsPerEntity else { throw corrupt(id, "more than \(Limits.commitsPerEntity) commits") }
+      guard commits.count < Limits.commitsPerEntity else {
+        throw corrupt(id, "more than \(Limits.commitsPerEntity) commits")
+      }
       let (commit, blob) = try readCommit(next, entity: id)
       if commit.parents.isEmpty {
         guard rootBlob == nil else { throw corrupt(id, "its history has more than one root commit") }
@@ -55,7 +57,9 @@ public struct EntityStore {
       pending.append(contentsOf: commit.parents)
     }
     guard let rootBlob else { throw corrupt(id, "its history has no root commit") }
-    guard SHA256.hex(of: rootBlob) == id else { throw corrupt(id, "its first op pack does not hash to its id") }
+    guard SHA256.hex(of: rootBlob) == id else {
+      throw corrupt(id, "its first op pack does not hash to its id")
+    }
 
     for commit in commits.values {
       let expected = (commit.parents.map { commits[$0]!.pack.lamport }.max() ?? 0) + 1
@@ -84,9 +88,12 @@ public struct EntityStore {
       do {
         pack = try JSONDecoder().decode(OpPack.self, from: Data(blob))
       } catch {
-        throw corrupt(entity, "commit \(id) holds an op pack that is not valid JSON of format \(OpPack.formatVersion)")
+        throw corrupt(
+          entity, "commit \(id) holds an op pack that is not valid JSON of format \(OpPack.formatVersion)")
       }
-      guard pack.version == OpPack.formatVersion else { throw corrupt(entity, "unknown format version \(pack.version)") }
+      guard pack.version == OpPack.formatVersion else {
+        throw corrupt(entity, "unknown format version \(pack.version)")
+      }
       return (EntityCommit(id: id, parents: commit.parents, pack: pack), blob)
     } catch let error as GitError {
       throw corrupt(entity, error.message)
@@ -102,11 +109,24 @@ public struct EntityStore {
   /// Writes a new entity whose first pack is `pack`; its id is the sha256 of that pack.
   @discardableResult
   public func create(_ pack: OpPack, message: String) throws -> (id: String, tip: ObjectID) {
+    let entity = try prepare(pack, message: message)
+    try publish(entity)
+    return entity
+  }
+
+  /// Writes the objects of a new entity without making a ref point at them yet.
+  public func prepare(_ pack: OpPack, message: String) throws -> (id: String, tip: ObjectID) {
     let (blob, bytes) = try writePack(pack)
-    let id = SHA256.hex(of: bytes)
     let tip = try writeCommit(pack: blob, parents: [], author: pack, message: message)
-    try git { try repository.updateReference(refName(id), to: tip, expecting: nil, message: "git-draft: create") }
-    return (id, tip)
+    return (SHA256.hex(of: bytes), tip)
+  }
+
+  /// Creates the ref of a prepared entity; an entity with that id already there is an error.
+  public func publish(_ entity: (id: String, tip: ObjectID)) throws {
+    try git {
+      try repository.updateReference(
+        refName(entity.id), to: entity.tip, expecting: nil, message: "git-draft: create")
+    }
   }
 
   /// Appends a pack of ops to the entity's tip with compare-and-swap. `makeOps` sees the entity
@@ -128,7 +148,8 @@ public struct EntityStore {
       let (blob, _) = try writePack(pack)
       let commit = try writeCommit(pack: blob, parents: [tip], author: pack, message: message)
       do {
-        try repository.updateReference(refName(id), to: commit, expecting: tip, message: "git-draft: \(message)")
+        try repository.updateReference(
+          refName(id), to: commit, expecting: tip, message: "git-draft: \(message)")
         return commit
       } catch let error as GitError where error.isRace && attempt < 200 {
         Self.backOff(attempt)
@@ -176,22 +197,31 @@ public struct EntityStore {
     }
   }
 
+  /// The id an entity whose first pack is `pack` gets.
+  public static func id(of pack: OpPack) throws -> String {
+    SHA256.hex(of: try CanonicalJSON.encode(pack))
+  }
+
   func writePack(_ pack: OpPack) throws -> (ObjectID, [UInt8]) {
     let bytes = Array(try CanonicalJSON.encode(pack))
     guard bytes.count <= Limits.packBytes else {
-      throw DraftError(.invalidInput, "the change is \(bytes.count) bytes, over the limit of \(Limits.packBytes)")
+      throw DraftError(
+        .invalidInput, "the change is \(bytes.count) bytes, over the limit of \(Limits.packBytes)")
     }
     return (try git { try repository.write(bytes, as: .blob) }, bytes)
   }
 
-  func writeCommit(pack blob: ObjectID, parents: [ObjectID], author pack: OpPack, message: String) throws -> ObjectID {
+  func writeCommit(pack blob: ObjectID, parents: [ObjectID], author pack: OpPack, message: String) throws
+    -> ObjectID
+  {
     try git {
       let marker = try repository.write(Self.marker, as: .blob)
       let tree = try repository.writeTree([
         TreeEntry(name: Self.packFile, id: blob), TreeEntry(name: Self.markerFile, id: marker),
       ])
       let signature = Signature(name: pack.author.name, email: pack.author.email, time: pack.time)
-      return try repository.writeCommit(tree: tree, parents: parents, author: signature, message: message + "\n")
+      return try repository.writeCommit(
+        tree: tree, parents: parents, author: signature, message: message + "\n")
     }
   }
 

@@ -56,7 +56,8 @@ extension Operation: Codable {
     case .create:
       self = .create(
         title: try c.decode(String.self, forKey: .title), body: try c.decode(String.self, forKey: .body),
-        state: try c.decode(WorkflowState.self, forKey: .state), priority: try c.decode(Int.self, forKey: .priority),
+        state: try c.decode(WorkflowState.self, forKey: .state),
+        priority: try c.decode(Int.self, forKey: .priority),
         nonce: try c.decode(String.self, forKey: .nonce))
     case .setTitle: self = .setTitle(try c.decode(String.self, forKey: .title))
     case .setBody: self = .setBody(try c.decode(String.self, forKey: .body))
@@ -65,16 +66,20 @@ extension Operation: Codable {
     case .removeLabel: self = .removeLabel(try c.decode(String.self, forKey: .label))
     case .move:
       self = .move(
-        from: try c.decode(WorkflowState.self, forKey: .from), to: try c.decode(WorkflowState.self, forKey: .to),
+        from: try c.decode(WorkflowState.self, forKey: .from),
+        to: try c.decode(WorkflowState.self, forKey: .to),
         reason: try c.decodeIfPresent(String.self, forKey: .reason))
     case .comment:
       self = .comment(
-        body: try c.decode(String.self, forKey: .body), author: try c.decodeIfPresent(Person.self, forKey: .author),
+        body: try c.decode(String.self, forKey: .body),
+        author: try c.decodeIfPresent(Person.self, forKey: .author),
         at: try c.decodeIfPresent(Int64.self, forKey: .at))
     case .link:
-      self = .link(try c.decode(LinkKind.self, forKey: .link), target: try c.decode(String.self, forKey: .target))
+      self = .link(
+        try c.decode(LinkKind.self, forKey: .link), target: try c.decode(String.self, forKey: .target))
     case .unlink:
-      self = .unlink(try c.decode(LinkKind.self, forKey: .link), target: try c.decode(String.self, forKey: .target))
+      self = .unlink(
+        try c.decode(LinkKind.self, forKey: .link), target: try c.decode(String.self, forKey: .target))
     }
   }
 

@@ -1,11 +1,14 @@
 /// Replays a ticket's op packs, in the entity's deterministic order, into its state.
 enum TicketReplay {
   static func replay(_ entity: Entity) throws -> TicketDetail {
-    guard let root = entity.commits.first, case .create(let title, let body, let state, let priority, _)? = root.pack.ops.first
+    guard let root = entity.commits.first,
+      case .create(let title, let body, let state, let priority, _)? = root.pack.ops.first
     else { throw DraftError(.corrupt, "ticket \(entity.id) does not start with a create op") }
     var ticket = Ticket(
-      id: entity.id, title: title, body: body, state: state, priority: priority, labels: [], blockedBy: [], parent: nil,
-      related: [], author: root.pack.author, createdAt: root.pack.time, updatedAt: root.pack.time, commentCount: 0,
+      id: entity.id, title: title, body: body, state: state, priority: priority, labels: [], blockedBy: [],
+      parent: nil,
+      related: [], author: root.pack.author, createdAt: root.pack.time, updatedAt: root.pack.time,
+      commentCount: 0,
       conflictCount: 0)
     var comments: [Comment] = []
     var history: [HistoryEntry] = []
@@ -50,7 +53,8 @@ enum TicketReplay {
           entry.to = to.rawValue
           entry.detail = reason
           if ticket.state != from {
-            entry.conflict = "concurrent move: the ticket was \(ticket.state.rawValue) here, not \(from.rawValue)"
+            entry.conflict =
+              "concurrent move: the ticket was \(ticket.state.rawValue) here, not \(from.rawValue)"
           } else if !from.canMove(to: to) {
             entry.conflict = "\(from.rawValue) → \(to.rawValue) is not an allowed move"
           } else {
@@ -114,7 +118,9 @@ enum TicketReplay {
       if let reason, reason.utf8.count > Limits.reasonBytes { throw bad("a move reason is too long") }
     case .comment(let body, _, _): try TicketText.check(body: body).orThrow(bad)
     case .link(_, let target), .unlink(_, let target):
-      guard EntityStore.isEntityID(target), target != ticket else { throw bad("a link to '\(target.prefix(80))'") }
+      guard EntityStore.isEntityID(target), target != ticket else {
+        throw bad("a link to '\(target.prefix(80))'")
+      }
     }
   }
 }

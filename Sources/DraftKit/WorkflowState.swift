@@ -33,7 +33,8 @@ public enum WorkflowState: String, CaseIterable, Codable, Sendable, Comparable {
     guard let state = WorkflowState(rawValue: normalized) else {
       throw DraftError(
         .invalidInput,
-        "unknown state '\(text)'; states are: \(WorkflowState.allCases.map(\.rawValue).joined(separator: ", "))")
+        "unknown state '\(text)'; states are: \(WorkflowState.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
     }
     self = state
   }

@@ -6,6 +6,7 @@ extension Repository {
     if ancestor == commit { return true }
     var descendant = commit.raw
     var base = ancestor.raw
-    return try check(git_graph_descendant_of(pointer, &descendant, &base), "cannot compare \(commit) and \(ancestor)") == 1
+    return try check(
+      git_graph_descendant_of(pointer, &descendant, &base), "cannot compare \(commit) and \(ancestor)") == 1
   }
 }

@@ -62,7 +62,8 @@ extension Repository {
     var type = GIT_OBJECT_INVALID
     try check(git_odb_read_header(&size, &type, odb, &oid), "cannot read object \(id)")
     guard type == kind.raw else {
-      throw GitError(.invalidObject, "object \(id) is a \(Self.name(of: type)), expected a \(Self.name(of: kind.raw))")
+      throw GitError(
+        .invalidObject, "object \(id) is a \(Self.name(of: type)), expected a \(Self.name(of: kind.raw))")
     }
     guard size <= maxSize else {
       throw GitError(.invalidObject, "object \(id) is \(size) bytes, over the limit of \(maxSize)")
@@ -82,7 +83,8 @@ extension Repository {
     for entry in entries {
       var oid = entry.id.raw
       let mode = entry.isTree ? GIT_FILEMODE_TREE : GIT_FILEMODE_BLOB
-      try check(git_treebuilder_insert(nil, builder, entry.name, &oid, mode), "cannot add \(entry.name) to a tree")
+      try check(
+        git_treebuilder_insert(nil, builder, entry.name, &oid, mode), "cannot add \(entry.name) to a tree")
     }
     var oid = git_oid()
     try check(git_treebuilder_write(&oid, builder), "cannot write a tree")
@@ -134,7 +136,9 @@ extension Repository {
     var commit: OpaquePointer?
     try check(git_commit_lookup(&commit, pointer, &oid), "cannot read commit \(id)")
     defer { git_commit_free(commit) }
-    let parents = (0..<git_commit_parentcount(commit)).map { ObjectID(git_commit_parent_id(commit, $0).pointee) }
+    let parents = (0..<git_commit_parentcount(commit)).map {
+      ObjectID(git_commit_parent_id(commit, $0).pointee)
+    }
     return CommitRecord(
       id: id, tree: ObjectID(git_commit_tree_id(commit).pointee), parents: parents,
       time: git_commit_time(commit))

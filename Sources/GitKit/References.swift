@@ -30,14 +30,17 @@ extension Repository {
       try check(result, "cannot list references")
       defer { git_reference_free(reference) }
       guard let target = git_reference_target(reference) else { continue }
-      found.append(Reference(name: String(cString: git_reference_name(reference)), target: ObjectID(target.pointee)))
+      found.append(
+        Reference(name: String(cString: git_reference_name(reference)), target: ObjectID(target.pointee)))
     }
     return found.sorted { $0.name < $1.name }
   }
 
   /// Points `name` at `target` only if it still points at `expected` (nil: only if it does not
   /// exist yet). A lost race throws a `GitError` whose `isRace` is true.
-  public func updateReference(_ name: String, to target: ObjectID, expecting expected: ObjectID?, message: String)
+  public func updateReference(
+    _ name: String, to target: ObjectID, expecting expected: ObjectID?, message: String
+  )
     throws
   {
     var reference: OpaquePointer?
@@ -45,7 +48,8 @@ extension Repository {
     if let expected {
       var old = expected.raw
       try check(
-        git_reference_create_matching(&reference, pointer, name, &oid, 1, &old, message), "cannot update \(name)")
+        git_reference_create_matching(&reference, pointer, name, &oid, 1, &old, message),
+        "cannot update \(name)")
     } else {
       try check(git_reference_create(&reference, pointer, name, &oid, 0, message), "cannot create \(name)")
     }

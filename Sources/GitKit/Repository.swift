@@ -10,7 +10,8 @@ private let libgit2Ready: Void = {
 /// An open repository. Owns its libgit2 handle and frees it when released.
 public final class Repository {
   let pointer: OpaquePointer
-  let odb: OpaquePointer
+  /// The object database reads and writes go through (swapped during `batchWrites`).
+  var odb: OpaquePointer
 
   private init(_ pointer: OpaquePointer) throws {
     self.pointer = pointer
@@ -33,18 +34,31 @@ public final class Repository {
   public static func discover(from path: String) throws -> Repository {
     _ = libgit2Ready
     var repo: OpaquePointer?
-    let result = git_repository_open_ext(&repo, path, 0, nil)
+    try translateOpenFailure(git_repository_open_ext(&repo, path, 0, nil), path: path)
+    return try Repository(repo!)
+  }
+
+  /// Opens the repository as the git command line would: `GIT_DIR`, `GIT_WORK_TREE`,
+  /// `GIT_CEILING_DIRECTORIES` and friends are honoured, else the search starts here.
+  public static func discoverFromEnvironment() throws -> Repository {
+    _ = libgit2Ready
+    var repo: OpaquePointer?
+    let result = git_repository_open_ext(&repo, nil, GIT_REPOSITORY_OPEN_FROM_ENV.rawValue, nil)
+    try translateOpenFailure(result, path: ".")
+    return try Repository(repo!)
+  }
+
+  private static func translateOpenFailure(_ result: Int32, path: String) throws {
     if result == GIT_ENOTFOUND.rawValue {
-      throw GitError(.notFound, "not a git repository (or any parent up to /): \(path)")
+      throw GitError(.notFound, "not a git repository (or any of the parent directories): \(path)")
     }
     if result == GIT_EOWNER.rawValue {
       throw GitError(
         .notOwned,
         "the repository at \(path) is owned by another user; if you trust it, run "
-          + "'git config --global --add safe.directory <path>' and try again")
+          + "'git config --global --add safe.directory <its path>' and try again")
     }
     try check(result, "cannot open the repository at \(path)")
-    return try Repository(repo!)
   }
 
   /// Creates a new repository (used by tests and the benchmark).

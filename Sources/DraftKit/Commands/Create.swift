@@ -17,12 +17,15 @@ extension Draft {
   public func create(_ request: NewTicket) throws -> String {
     try TicketText.check(title: request.title).orThrow { DraftError(.invalidInput, $0) }
     try TicketText.check(body: request.body).orThrow { DraftError(.invalidInput, $0) }
-    for label in request.labels { try TicketText.check(label: label).orThrow { DraftError(.invalidInput, $0) } }
+    for label in request.labels {
+      try TicketText.check(label: label).orThrow { DraftError(.invalidInput, $0) }
+    }
     guard Priority.range.contains(request.priority) else {
       throw DraftError(.invalidInput, "invalid priority \(request.priority); use 0-4")
     }
     guard request.state == .proposed || request.state == .planned else {
-      throw DraftError(.invalidInput, "a new ticket starts proposed or planned, not \(request.state.rawValue)")
+      throw DraftError(
+        .invalidInput, "a new ticket starts proposed or planned, not \(request.state.rawValue)")
     }
     let author = try author()
     var ops: [Operation] = [
@@ -33,7 +36,9 @@ extension Draft {
     ops += Set(request.labels).sorted().map { .addLabel($0) }
     if !request.blockedBy.isEmpty || request.parent != nil {
       let board = try board()
-      ops += try Set(request.blockedBy.map { try board.resolve($0).id }).sorted().map { .link(.blockedBy, target: $0) }
+      ops += try Set(request.blockedBy.map { try board.resolve($0).id }).sorted().map {
+        .link(.blockedBy, target: $0)
+      }
       if let parent = request.parent { ops.append(.link(.parent, target: try board.resolve(parent).id)) }
     }
     let pack = OpPack(author: author, lamport: 1, time: EntityStore.now(), ops: ops)

@@ -18,7 +18,8 @@ extension Draft {
   @discardableResult
   public func edit(_ id: String, _ edit: TicketEdit) throws -> Change {
     if edit.isEmpty {
-      throw DraftError(.invalidInput, "nothing to edit; give --title, -m, -F, -p, --add-label or --remove-label")
+      throw DraftError(
+        .invalidInput, "nothing to edit; give --title, -m, -F, -p, --add-label or --remove-label")
     }
     if let title = edit.title { try TicketText.check(title: title).orThrow { DraftError(.invalidInput, $0) } }
     if let body = edit.body { try TicketText.check(body: body).orThrow { DraftError(.invalidInput, $0) } }
@@ -44,7 +45,9 @@ extension Draft {
   /// Adds a comment to a ticket.
   @discardableResult
   public func comment(_ id: String, _ body: String) throws -> Change {
-    guard !body.isEmpty else { throw DraftError(.invalidInput, "the comment is empty; give its text with -m or -F") }
+    guard !body.isEmpty else {
+      throw DraftError(.invalidInput, "the comment is empty; give its text with -m or -F")
+    }
     try TicketText.check(body: body).orThrow { DraftError(.invalidInput, $0) }
     return try change(id, "comment") { _ in [.comment(body: body, author: nil, at: nil)] }
   }

@@ -1,6 +1,8 @@
 /// The links `git draft link` makes, named from the first ticket's side.
 public enum LinkRelation: String, Sendable, CaseIterable {
-  case blocks, blockedBy = "blocked-by", parent, related
+  case blocks
+  case blockedBy = "blocked-by"
+  case parent, related
 }
 
 extension Draft {
@@ -17,7 +19,9 @@ extension Draft {
         throw DraftError(.invalidInput, "refusing a blocking cycle: \(cycleText([holder] + path, board))")
       }
     case .parent:
-      if let path = Self.path(from: target, to: holder, in: board, following: { $0.parent.map { [$0] } ?? [] }) {
+      if let path = Self.path(
+        from: target, to: holder, in: board, following: { $0.parent.map { [$0] } ?? [] })
+      {
         throw DraftError(.invalidInput, "refusing a parent cycle: \(cycleText([holder] + path, board))")
       }
     case .related: break
@@ -52,7 +56,8 @@ extension Draft {
       return try Change(detail: detail(id: id), changed: last?.changed ?? false)
     }
     let result = try change(holder, "unlink") { current in
-      let present = kind == .blockedBy ? current.ticket.blockedBy.contains(target) : current.ticket.parent == target
+      let present =
+        kind == .blockedBy ? current.ticket.blockedBy.contains(target) : current.ticket.parent == target
       guard present else { throw try notLinked(id, relation, other, board()) }
       return [.unlink(kind, target: target)]
     }
@@ -70,7 +75,9 @@ extension Draft {
   }
 
   /// A path of ids from `start` to `goal` along `edges`, or nil.
-  static func path(from start: String, to goal: String, in board: Board, following edges: (Ticket) -> [String])
+  static func path(
+    from start: String, to goal: String, in board: Board, following edges: (Ticket) -> [String]
+  )
     -> [String]?
   {
     var previous: [String: String] = [start: start]
@@ -94,7 +101,9 @@ extension Draft {
     ids.map { board.shortID($0) }.joined(separator: " → ")
   }
 
-  private func notLinked(_ id: String, _ relation: LinkRelation, _ other: String, _ board: Board) -> DraftError {
+  private func notLinked(_ id: String, _ relation: LinkRelation, _ other: String, _ board: Board)
+    -> DraftError
+  {
     DraftError(
       .invalidInput,
       "\(board.shortID(id)) has no \(relation.rawValue) link to \(board.shortID(other)); 'git draft show \(board.shortID(id))' lists its links"

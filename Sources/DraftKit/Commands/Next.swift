@@ -23,14 +23,19 @@ extension Draft {
       let proposed = candidates.filter { $0.state == .proposed }.count
       let hint =
         proposed > 0
-        ? " (\(proposed) proposed: 'git draft move ID planned' plans one)" : "; 'git draft new --state planned TITLE' adds one"
+        ? " (\(proposed) proposed: 'git draft move ID planned' plans one)"
+        : "; 'git draft new --state planned TITLE' adds one"
       return "nothing is ready: no planned tickets\(scope)\(hint)"
     }
     var blockers: [String: Int] = [:]
     for ticket in planned { for id in board.openBlockers(of: ticket) { blockers[id, default: 0] += 1 } }
-    let named = blockers.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(3).map { board.shortID($0.key) }
+    let named = blockers.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(3).map {
+      board.shortID($0.key)
+    }
     let more = blockers.count > 3 ? " and \(blockers.count - 3) more" : ""
-    let count = planned.count == 1 ? "1 planned ticket\(scope), blocked" : "\(planned.count) planned tickets\(scope), all blocked"
+    let count =
+      planned.count == 1
+      ? "1 planned ticket\(scope), blocked" : "\(planned.count) planned tickets\(scope), all blocked"
     return "nothing is ready: \(count) by \(named.joined(separator: ", "))\(more)"
   }
 }

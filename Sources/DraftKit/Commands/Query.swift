@@ -45,7 +45,9 @@ public struct TicketQuery: Sendable, Equatable {
       case "sort":
         guard let sort = Sort(rawValue: value.lowercased()) else {
           throw DraftError(
-            .invalidInput, "unknown sort '\(value)'; use \(Sort.allCases.map { "sort:\($0.rawValue)" }.joined(separator: ", "))")
+            .invalidInput,
+            "unknown sort '\(value)'; use \(Sort.allCases.map { "sort:\($0.rawValue)" }.joined(separator: ", "))"
+          )
         }
         self.sort = sort
       default:

@@ -1,5 +1,5 @@
-import Glibc
 import GitKit
+import Glibc
 
 /// Colour for human output, decided as git decides it: `--color`, then `NO_COLOR`, then
 /// `color.ui`, and in `auto` mode only when standard output is a terminal.

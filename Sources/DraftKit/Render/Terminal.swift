@@ -34,7 +34,8 @@ public enum Terminal {
 
   static func width(of scalar: Unicode.Scalar) -> Int {
     let value = scalar.value
-    if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark
+    if scalar.properties.generalCategory == .nonspacingMark
+      || scalar.properties.generalCategory == .enclosingMark
       || value == 0x200b
     {
       return 0
@@ -71,9 +72,12 @@ public enum Terminal {
 
   /// The width of the terminal on standard output, or nil when it is not a terminal.
   public static func columns() -> Int? {
-    if let text = getenv("COLUMNS").map({ String(cString: $0) }), let value = Int(text), value > 0 { return value }
+    if let text = getenv("COLUMNS").map({ String(cString: $0) }), let value = Int(text), value > 0 {
+      return value
+    }
     var size = winsize()
-    guard isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else {
+    guard isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0
+    else {
       return nil
     }
     return Int(size.ws_col)

@@ -1,0 +1,228 @@
+import FoundationEssentials
+
+/// One line of `git draft import`: the field names of `list --json`. `key` (or, in an export,
+/// `id`) names the line so that other lines' `blocked_by`, `parent` and `related` can refer to
+/// it; references that name no line are resolved as ticket ids on this board.
+struct ImportLine: Decodable {
+  var key: String?
+  var id: String?
+  var title: String
+  var body: String?
+  var state: String?
+  var priority: PriorityValue?
+  var labels: [String]?
+  var blocked_by: [String]?
+  var parent: String?
+  var related: [String]?
+  var author: Person?
+  var created_at: String?
+  var comments: [CommentLine]?
+
+  struct CommentLine: Decodable {
+    var author: Person?
+    var body: String
+    var created_at: String?
+  }
+
+  /// Priorities may be written as numbers or as words.
+  struct PriorityValue: Decodable {
+    var text: String
+    init(from decoder: Decoder) throws {
+      let c = try decoder.singleValueContainer()
+      if let number = try? c.decode(Int.self) {
+        text = String(number)
+      } else {
+        text = try c.decode(String.self)
+      }
+    }
+  }
+}
+
+public struct ImportSummary: Sendable {
+  /// Created ticket ids, in input order.
+  public var ids: [String]
+}
+
+extension Draft {
+  /// Imports JSON Lines. Every line is checked before anything is written: a bad line names its
+  /// number and nothing is imported.
+  public func importTickets(_ input: [UInt8]) throws -> ImportSummary {
+    let author = try author()
+    let lines = input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    var parsed: [(number: Int, line: ImportLine)] = []
+    let decoder = JSONDecoder()
+    for (index, raw) in lines.enumerated() where !raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) {
+      do {
+        parsed.append((index + 1, try decoder.decode(ImportLine.self, from: Data(raw))))
+      } catch {
+        throw DraftError(.invalidInput, "line \(index + 1): not a ticket in JSON (\(Self.describe(error)))")
+      }
+    }
+    let plan = try ImportPlan(parsed, board: try board(), author: author)
+    let packs = try plan.packs()
+    let prepared = try git {
+      try repository.batchWrites {
+        try packs.map { try tickets.prepare($0.pack, message: "import: \($0.title.prefix(72))") }
+      }
+    }
+    for entity in prepared { try tickets.publish(entity) }
+    if prepared.count >= Self.packRefsThreshold { try git { try repository.packReferences() } }
+    return ImportSummary(ids: plan.inputOrder.map { prepared[$0].id })
+  }
+
+  /// Past this many new refs, import packs them as `git gc` would: thousands of loose ref
+  /// files slow down every later listing, ours and git's.
+  static let packRefsThreshold = 1000
+
+  /// Every ticket as one JSON line, with comments: what `import` reads back.
+  public func exportTickets() throws -> [String] {
+    let board = try board()
+    return try board.tickets.map { ticket in
+      let detail = try detail(id: ticket.id)
+      return TicketJSON.object(detail.ticket, board: board, comments: detail.comments).serialized()
+    }
+  }
+
+  static func describe(_ error: Error) -> String {
+    switch error {
+    case DecodingError.keyNotFound(let key, _): "missing \"\(key.stringValue)\""
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+      "wrong type for \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\""
+    default: "invalid JSON"
+    }
+  }
+}
+
+/// Turns checked import lines into op packs, ordered so that every ticket a pack links to by
+/// `blocked_by` or `parent` is created before it (its id, a hash of its first pack, is then known).
+struct ImportPlan {
+  struct Item {
+    var number: Int
+    var line: ImportLine
+    var state: WorkflowState
+    var priority: Int
+    var blockedBy: [Reference] = []
+    var parent: Reference?
+    var related: [Reference] = []
+  }
+
+  enum Reference: Hashable {
+    case line(Int)
+    case ticket(String)
+  }
+
+  var items: [Item] = []
+  /// Item indexes in creation order.
+  var creationOrder: [Int] = []
+  /// For each input item, its position in creation order.
+  var inputOrder: [Int] = []
+  let author: Person
+
+  init(_ lines: [(number: Int, line: ImportLine)], board: Board, author: Person) throws {
+    self.author = author
+    var keys: [String: Int] = [:]
+    for (index, entry) in lines.enumerated() {
+      for key in [entry.line.key, entry.line.id].compactMap({ $0 }) {
+        guard keys[key] == nil else {
+          throw DraftError(.invalidInput, "line \(entry.number): key '\(key)' is used twice")
+        }
+        keys[key] = index
+      }
+    }
+    func reference(_ text: String, _ number: Int) throws -> Reference {
+      if let index = keys[text] { return .line(index) }
+      do {
+        return .ticket(try board.resolve(text).id)
+      } catch let error as DraftError {
+        throw DraftError(
+          .invalidInput, "line \(number): '\(text)' names no line and no ticket (\(error.message))")
+      }
+    }
+    for (number, line) in lines {
+      func fail(_ reason: String) -> DraftError { DraftError(.invalidInput, "line \(number): \(reason)") }
+      try TicketText.check(title: line.title).orThrow(fail)
+      try TicketText.check(body: line.body ?? "").orThrow(fail)
+      for label in line.labels ?? [] { try TicketText.check(label: label).orThrow(fail) }
+      for comment in line.comments ?? [] {
+        try TicketText.check(body: comment.body).orThrow(fail)
+        if let at = comment.created_at, RFC3339.parse(at) == nil {
+          throw fail("comment time '\(at)' is not an RFC 3339 time")
+        }
+      }
+      if let at = line.created_at, RFC3339.parse(at) == nil {
+        throw fail("created_at '\(at)' is not an RFC 3339 time")
+      }
+      var item = Item(
+        number: number, line: line, state: try line.state.map { try WorkflowState(parsing: $0) } ?? .proposed,
+        priority: try line.priority.map { try Priority.parse($0.text) } ?? Priority.standard)
+      item.blockedBy = try (line.blocked_by ?? []).map { try reference($0, number) }
+      item.parent = try line.parent.map { try reference($0, number) }
+      item.related = try (line.related ?? []).map { try reference($0, number) }
+      items.append(item)
+    }
+    creationOrder = try Self.order(items)
+    inputOrder = Array(repeating: 0, count: items.count)
+    for (position, index) in creationOrder.enumerated() { inputOrder[index] = position }
+  }
+
+  /// Depth-first order over `blocked_by` and `parent` references between lines; a cycle is an error.
+  static func order(_ items: [Item]) throws -> [Int] {
+    var order: [Int] = []
+    var mark = [UInt8](repeating: 0, count: items.count)  // 0 new, 1 visiting, 2 done
+    func visit(_ index: Int) throws {
+      if mark[index] == 2 { return }
+      if mark[index] == 1 {
+        throw DraftError(
+          .invalidInput, "line \(items[index].number): blocked_by/parent references form a cycle")
+      }
+      mark[index] = 1
+      for case .line(let other) in items[index].blockedBy + [items[index].parent].compactMap({ $0 }) {
+        try visit(other)
+      }
+      mark[index] = 2
+      order.append(index)
+    }
+    for index in items.indices { try visit(index) }
+    return order
+  }
+
+  /// The first pack of every ticket, in creation order. A related link (symmetric, possibly
+  /// listed on both lines) is written once, on whichever of its two tickets is created later.
+  func packs() throws -> [(pack: OpPack, title: String)] {
+    var ids = [String?](repeating: nil, count: items.count)
+    var relatedFrom = [[Int]](repeating: [], count: items.count)
+    for (index, item) in items.enumerated() {
+      for case .line(let other) in item.related { relatedFrom[other].append(index) }
+    }
+    func target(_ reference: Reference) -> String? {
+      switch reference {
+      case .line(let index): ids[index]
+      case .ticket(let id): id
+      }
+    }
+    var result: [(OpPack, String)] = []
+    result.reserveCapacity(items.count)
+    for index in creationOrder {
+      let item = items[index]
+      let line = item.line
+      var ops: [Operation] = [
+        .create(
+          title: line.title, body: line.body ?? "", state: item.state, priority: item.priority,
+          nonce: Nonce.make())
+      ]
+      ops += Set(line.labels ?? []).sorted().map { .addLabel($0) }
+      ops += Set(item.blockedBy.compactMap(target)).sorted().map { .link(.blockedBy, target: $0) }
+      if let parent = item.parent.flatMap(target) { ops.append(.link(.parent, target: parent)) }
+      let related = Set(item.related.compactMap(target) + relatedFrom[index].compactMap { ids[$0] })
+      ops += related.sorted().map { .link(.related, target: $0) }
+      ops += (line.comments ?? []).map {
+        .comment(body: $0.body, author: $0.author, at: $0.created_at.flatMap(RFC3339.parse))
+      }
+      let time = line.created_at.flatMap(RFC3339.parse) ?? EntityStore.now()
+      let pack = OpPack(author: line.author ?? author, lamport: 1, time: time, ops: ops)
+      ids[index] = try EntityStore.id(of: pack)
+      result.append((pack, line.title))
+    }
+    return result
+  }
+}

@@ -1,0 +1,97 @@
+/// Human-readable renderings of tickets: list lines, `show`, `log`.
+public struct TicketPrinter: Sendable {
+  public let board: Board
+  public let palette: Palette
+
+  public init(board: Board, palette: Palette) {
+    self.board = board
+    self.palette = palette
+  }
+
+  static let stateWidth = WorkflowState.allCases.map(\.rawValue.count).max()!
+
+  /// `abc1234  planned      P1  Title  [bug, ui]`
+  public func line(_ ticket: Ticket) -> String {
+    let id = palette.id(board.shortID(ticket.id))
+    let state = palette.state(ticket.state, Terminal.pad(ticket.state.rawValue, to: Self.stateWidth))
+    let priority = palette.priority(ticket.priority, "P\(ticket.priority)")
+    var line = "\(id)  \(state)  \(priority)  \(Terminal.clean(ticket.title))"
+    if !ticket.labels.isEmpty {
+      line += "  " + palette.label("[" + ticket.labels.map(Terminal.clean).joined(separator: ", ") + "]")
+    }
+    return line
+  }
+
+  /// A linked ticket as `abc1234 (done) Title`, or its id when it is not on the board.
+  public func reference(_ id: String) -> String {
+    guard let other = board.ticket(id) else { return "\(id.prefix(12)) (missing)" }
+    return "\(palette.id(board.shortID(id))) (\(palette.state(other.state))) \(Terminal.clean(other.title))"
+  }
+
+  /// Everything about a ticket.
+  public func show(_ detail: TicketDetail) -> String {
+    let ticket = detail.ticket
+    var out: [String] = []
+    out.append(palette.bold("ticket \(ticket.id)"))
+    out.append("Title:      \(Terminal.clean(ticket.title))")
+    out.append("State:      \(palette.state(ticket.state))\(board.isReady(ticket) ? " (ready)" : "")")
+    out.append("Priority:   \(ticket.priority) (\(Priority.names[ticket.priority]))")
+    if !ticket.labels.isEmpty {
+      out.append(
+        "Labels:     \(ticket.labels.map { palette.label(Terminal.clean($0)) }.joined(separator: ", "))")
+    }
+    out.append("Author:     \(Terminal.clean(ticket.author.display))")
+    out.append("Created:    \(RFC3339.format(ticket.createdAt))")
+    out.append("Updated:    \(RFC3339.format(ticket.updatedAt))")
+    let links: [(String, [String])] = [
+      ("Blocked by", ticket.blockedBy), ("Blocks", board.blocks(ticket.id)),
+      ("Parent", ticket.parent.map { [$0] } ?? []),
+      ("Children", board.children(of: ticket.id)), ("Related", board.related(ticket)),
+    ]
+    for (name, ids) in links where !ids.isEmpty {
+      for (index, id) in ids.enumerated() {
+        out.append(Terminal.pad(index == 0 ? "\(name):" : "", to: 12) + reference(id))
+      }
+    }
+    if !ticket.body.isEmpty {
+      out.append("")
+      out += ticket.body.split(separator: "\n", omittingEmptySubsequences: false).map {
+        "    " + Terminal.clean(String($0))
+      }
+    }
+    if !detail.comments.isEmpty {
+      out.append("")
+      out.append(palette.bold("Comments (\(detail.comments.count))"))
+      for comment in detail.comments {
+        out.append("  \(Terminal.clean(comment.author.display)), \(RFC3339.format(comment.createdAt)):")
+        out += comment.body.split(separator: "\n", omittingEmptySubsequences: false).map {
+          "    " + Terminal.clean(String($0))
+        }
+      }
+    }
+    out.append("")
+    out.append(palette.bold("History"))
+    out += detail.history.map { "  " + historyLine($0) }
+    return out.joined(separator: "\n")
+  }
+
+  /// `2026-11-21T05:06:27Z  Jane Doe  moved planned → executing (reason)`
+  public func historyLine(_ entry: HistoryEntry) -> String {
+    var text =
+      "\(palette.dim(RFC3339.format(entry.at)))  \(Terminal.clean(entry.author.name))  \(entry.action)"
+    switch entry.action {
+    case "moved": text += " \(entry.from ?? "?") → \(entry.to ?? "?")"
+    case "created": text += " (\(entry.to ?? "?"), \(entry.detail ?? ""))"
+    case "set priority": text += " \(entry.from ?? "?") → \(entry.to ?? "?")"
+    case "edited title": text += ": \(Terminal.clean(entry.to ?? ""))"
+    case "linked", "unlinked":
+      let parts = (entry.detail ?? "").split(separator: " ")
+      if parts.count == 2 { text += " \(parts[0]) \(board.shortID(String(parts[1])))" }
+    default:
+      if let detail = entry.detail { text += " \(Terminal.clean(detail))" }
+    }
+    if entry.action == "moved", let reason = entry.detail { text += ": \(Terminal.clean(reason))" }
+    if let conflict = entry.conflict { text += palette.warning(" [conflict: \(conflict)]") }
+    return text
+  }
+}

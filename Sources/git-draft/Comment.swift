@@ -1,0 +1,21 @@
+import ArgumentParser
+import DraftKit
+
+struct CommentCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "comment", abstract: "Add a comment to a ticket.")
+
+  @Argument(help: "The ticket id.")
+  var id: String
+
+  @OptionGroup var text: TextOptions
+
+  func run() throws {
+    guard let body = try text.text() else {
+      throw ValidationError("give the comment with -m TEXT or -F FILE")
+    }
+    let draft = try Draft()
+    try draft.comment(try draft.board().resolve(id).id, body)
+    Output.line("Commented on \(id)")
+  }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import DraftKit
+
+struct Import: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Create tickets from JSON Lines (the fields of 'list --json'; 'key' names a line).")
+
+  @Argument(help: "The file to read, or '-' for standard input.")
+  var file: String
+
+  func run() throws {
+    let summary = try Draft().importTickets(try TextInput.readBytes(file))
+    Output.line("Imported \(summary.ids.count) ticket\(summary.ids.count == 1 ? "" : "s")")
+  }
+}

@@ -1,0 +1,35 @@
+import DraftKit
+import Glibc
+
+/// Writing to the terminal: whole strings at once with write(2), errors as one `error:` line.
+enum Output {
+  static func write(_ text: String, to fd: Int32 = STDOUT_FILENO) {
+    var text = text
+    text.withUTF8 { bytes in
+      var offset = 0
+      while offset < bytes.count {
+        let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0 && errno == EINTR { continue }
+        if written <= 0 { return }
+        offset += written
+      }
+    }
+  }
+
+  static func line(_ text: String) { write(text + "\n") }
+
+  static func warn(_ text: String) {
+    write("warning: \(Terminal.clean(text))\n", to: STDERR_FILENO)
+  }
+
+  static func fail(_ message: String, code: Int32) -> Never {
+    write("error: \(Terminal.clean(message))\n", to: STDERR_FILENO)
+    Glibc.exit(code)
+  }
+
+  /// Reports refs that could not be read as tickets (by name, a few at most).
+  static func warnInvalid(_ board: Board) {
+    for entry in board.invalid.prefix(10) { warn("skipping invalid ticket: \(entry.reason)") }
+    if board.invalid.count > 10 { warn("... and \(board.invalid.count - 10) more invalid tickets") }
+  }
+}

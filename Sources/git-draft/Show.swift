@@ -1,0 +1,28 @@
+import ArgumentParser
+import DraftKit
+
+struct Show: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show everything about a ticket: fields, links, comments and history.")
+
+  @Argument(help: "The ticket id (4 or more hex digits of it).")
+  var id: String
+
+  @Flag(help: "Print a JSON object.")
+  var json = false
+
+  @OptionGroup var colors: ColorOptions
+
+  func run() throws {
+    let draft = try Draft()
+    let board = try draft.board()
+    let detail = try draft.detail(id: try board.resolve(id).id)
+    if json {
+      let json = TicketJSON.object(
+        detail.ticket, board: board, comments: detail.comments, history: detail.history)
+      Output.line(json.serialized(pretty: true))
+    } else {
+      Output.line(TicketPrinter(board: board, palette: colors.palette(draft)).show(detail))
+    }
+  }
+}
