@@ -1,5 +1,6 @@
 import FoundationEssentials
 import GitKit
+import Glibc
 
 /// A ref under the ticket namespace that could not be read as a ticket; listings skip it and
 /// report it by name. Nothing is ever deleted because of it.
@@ -132,76 +133,124 @@ public struct Board: Sendable {
 extension Board {
   /// Loads the board: every ticket ref, replayed only where its tip differs from the cache.
   /// Invalid refs are collected, never thrown: one bad push must not take the board down.
-  static func load(_ repository: Repository) throws -> Board {
-    if let board = try load(repository, trustCache: true) { return board }
-    return try load(repository, trustCache: false)!
+  ///
+  /// With `focus` (a ticket id prefix), only the tickets needed to show that one are decoded:
+  /// it, the tickets it links to, and those whose cached text mentions its id (the only ones
+  /// that can link to it). Everything derived about the focused ticket is still exact.
+  static func load(_ repository: Repository, focus: String? = nil) throws -> Board {
+    for trustCache in [true, false] {
+      let scan = try Scan(repository, trustCache: trustCache)
+      let wanted = focus.map { scan.neighbourhood(of: $0) }
+      if let tickets = scan.decode(only: wanted) {
+        return Board(tickets: tickets, invalid: scan.invalid, allIDs: scan.allIDs)
+      }
+    }
+    throw DraftError(.git, "cannot read the board cache; delete .git/draft/cache and try again")
   }
 
-  /// Nil when the cache turned out to be damaged (it is then ignored and rebuilt).
-  private static func load(_ repository: Repository, trustCache: Bool) throws -> Board? {
-    let store = EntityStore(repository: repository, kind: "tickets")
-    let refs = try git { try repository.references(matching: store.refPrefix + "*") }
-    let cachePath = BoardCache.path(in: repository)
-    var cache = trustCache ? BoardCache.read(from: cachePath) : BoardCache()
-    var fresh = BoardCache()
-    fresh.entries.reserveCapacity(refs.count)
-    var changed = false
+  /// The refs compared with the cache: what is current, what had to be replayed, what is invalid.
+  private struct Scan {
+    var cache = BoardCache()
+    var replayed: [String: Ticket] = [:]
     var invalid: [InvalidTicket] = []
     var allIDs: [String] = []
-    allIDs.reserveCapacity(refs.count)
-    var replayed: [String: Ticket] = [:]
 
-    for ref in refs {
-      let id = String(ref.name.dropFirst(store.refPrefix.count))
-      guard EntityStore.isEntityID(id) else {
-        invalid.append(InvalidTicket(ref: ref.name, reason: "\(ref.name) is not named by a ticket id"))
-        continue
-      }
-      allIDs.append(id)
-      if let cached = cache.entries.removeValue(forKey: id), cached.tip == ref.target.hex {
-        fresh.entries[id] = cached
-        if case .invalid(let reason) = cached.entry {
-          invalid.append(InvalidTicket(ref: ref.name, reason: reason))
+    init(_ repository: Repository, trustCache: Bool) throws {
+      let store = EntityStore(repository: repository, kind: "tickets")
+      let refs = try git { try repository.references(matching: store.refPrefix + "*") }
+      let cachePath = BoardCache.path(in: repository)
+      var old = trustCache ? BoardCache.read(from: cachePath) : BoardCache()
+      cache.entries.reserveCapacity(refs.count)
+      allIDs.reserveCapacity(refs.count)
+      var changed = false
+      for ref in refs {
+        let id = String(ref.name.dropFirst(store.refPrefix.count))
+        guard EntityStore.isEntityID(id) else {
+          invalid.append(InvalidTicket(ref: ref.name, reason: "\(ref.name) is not named by a ticket id"))
+          continue
         }
-        continue
+        allIDs.append(id)
+        if let cached = old.entries.removeValue(forKey: id), cached.tip == ref.target.hex {
+          cache.entries[id] = cached
+          if case .invalid(let reason) = cached.entry {
+            invalid.append(InvalidTicket(ref: ref.name, reason: reason))
+          }
+          continue
+        }
+        changed = true
+        do {
+          let ticket = try TicketReplay.replay(try store.read(id: id, tip: ref.target)).ticket
+          replayed[id] = ticket
+          cache.entries[id] = (ref.target.hex, .ticket(json: ArraySlice(try CanonicalJSON.encode(ticket))))
+        } catch let error as DraftError {
+          invalid.append(InvalidTicket(ref: ref.name, reason: error.message))
+          cache.entries[id] = (ref.target.hex, .invalid(error.message))
+        }
       }
-      changed = true
-      do {
-        let detail = try TicketReplay.replay(try store.read(id: id, tip: ref.target))
-        replayed[id] = detail.ticket
-        fresh.entries[id] = (
-          ref.target.hex, .ticket(json: ArraySlice(try CanonicalJSON.encode(detail.ticket)))
-        )
-      } catch let error as DraftError {
-        invalid.append(InvalidTicket(ref: ref.name, reason: error.message))
-        fresh.entries[id] = (ref.target.hex, .invalid(error.message))
-      }
+      if changed || !old.entries.isEmpty { cache.write(to: cachePath) }
     }
-    if changed || !cache.entries.isEmpty { fresh.write(to: cachePath) }
 
-    guard let tickets = decodeTickets(fresh, replayed: replayed, order: allIDs) else { return nil }
-    return Board(tickets: tickets, invalid: invalid, allIDs: allIDs)
+    /// The ids a view of one ticket needs; all ids the prefix matches when it is not unique
+    /// (so that the error can name them).
+    func neighbourhood(of prefix: String) -> Set<String> {
+      let matches = Board.idsWithPrefix(prefix.lowercased(), in: allIDs)
+      guard matches.count == 1, let id = matches.first else { return Set(matches) }
+      var wanted: Set<String> = [id]
+      let needle = Array(id.utf8)
+      for (other, entry) in cache.entries {
+        if case .ticket(let json) = entry.entry, json.contains(needle) { wanted.insert(other) }
+      }
+      for (other, ticket) in replayed
+      where ticket.blockedBy.contains(id) || ticket.parent == id || ticket.related.contains(id) {
+        wanted.insert(other)
+      }
+      if let own = decode(only: [id])?.first {
+        wanted.formUnion(own.blockedBy + own.related + (own.parent.map { [$0] } ?? []))
+      }
+      return wanted
+    }
+
+    /// Decodes cached ticket JSON in one pass (a single array decode is far cheaper than one
+    /// decoder call per ticket); nil when the cache is damaged.
+    func decode(only wanted: Set<String>?) -> [Ticket]? {
+      var buffer: [UInt8] = [UInt8(ascii: "[")]
+      var count = 0
+      for id in allIDs where replayed[id] == nil && (wanted?.contains(id) ?? true) {
+        guard case .ticket(let json)? = cache.entries[id]?.entry else { continue }
+        if count > 0 { buffer.append(UInt8(ascii: ",")) }
+        buffer.append(contentsOf: json)
+        count += 1
+      }
+      buffer.append(UInt8(ascii: "]"))
+      guard let decoded = try? JSONDecoder().decode([Ticket].self, from: Data(buffer)), decoded.count == count
+      else {
+        return nil
+      }
+      var byID = replayed
+      for ticket in decoded { byID[ticket.id] = ticket }
+      return allIDs.compactMap { id in (wanted?.contains(id) ?? true) ? byID[id] : nil }
+    }
   }
+}
 
-  /// Decodes cached ticket JSON in one pass: a single array decode is far cheaper than
-  /// one decoder call per ticket.
-  private static func decodeTickets(_ cache: BoardCache, replayed: [String: Ticket], order: [String])
-    -> [Ticket]?
-  {
-    var buffer: [UInt8] = [UInt8(ascii: "[")]
-    var cachedIDs: [String] = []
-    for id in order where replayed[id] == nil {
-      guard case .ticket(let json)? = cache.entries[id]?.entry else { continue }
-      if !cachedIDs.isEmpty { buffer.append(UInt8(ascii: ",")) }
-      buffer.append(contentsOf: json)
-      cachedIDs.append(id)
+extension ArraySlice where Element == UInt8 {
+  /// True when `needle` occurs in these bytes.
+  func contains(_ needle: [UInt8]) -> Bool {
+    guard let first = needle.first, count >= needle.count else { return needle.isEmpty }
+    return withUnsafeBufferPointer { haystack in
+      needle.withUnsafeBufferPointer { needle in
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+          if haystack[index] == first,
+            memcmp(haystack.baseAddress! + index, needle.baseAddress!, needle.count) == 0
+          {
+            return true
+          }
+          index += 1
+        }
+        return false
+      }
     }
-    buffer.append(UInt8(ascii: "]"))
-    guard let decoded = try? JSONDecoder().decode([Ticket].self, from: Data(buffer)),
-      decoded.count == cachedIDs.count
-    else { return nil }
-    var byID = replayed
-    for ticket in decoded { byID[ticket.id] = ticket }
-    return order.compactMap { byID[$0] }
   }
 }

@@ -30,6 +30,13 @@ public final class Draft {
     try Board.load(repository)
   }
 
+  /// The ticket `prefix` names, with a board holding just what is needed to show it
+  /// (its links both ways): much less to decode than the whole board.
+  public func board(around prefix: String) throws -> (board: Board, ticket: Ticket) {
+    let board = try Board.load(repository, focus: prefix)
+    return (board, try board.resolve(prefix))
+  }
+
   /// Who is making a change: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, else `user.name`/`user.email`,
   /// as git itself decides for commits.
   public func author() throws -> Person {

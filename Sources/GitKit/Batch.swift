@@ -4,7 +4,8 @@ extension Repository {
   /// Runs `body` with object writes collected in memory, then stores them as one packfile.
   /// Thousands of small objects written loose cost a file each; one pack costs one file.
   /// Objects written inside `body` are on disk only when this returns: point references at
-  /// them afterwards, never inside `body`.
+  /// them afterwards, never inside `body`. Only commits and what they reach are kept (that is
+  /// what libgit2's in-memory pack writes out); a blob no commit reaches is dropped.
   public func batchWrites<T>(_ body: () throws -> T) throws -> T {
     var batch: OpaquePointer?
     try check(git_odb_open(&batch, commonDirectory + "objects"), "cannot open the object database")
@@ -16,9 +17,18 @@ extension Repository {
     let saved = odb
     try check(git_repository_set_odb(pointer, batch), "cannot start a batch of writes")
     odb = batch!
+    // Afterwards a freshly opened database: libgit2 notices new packs by the pack directory's
+    // mtime in whole seconds, so the old one might not see the pack written here.
     defer {
-      git_repository_set_odb(pointer, saved)
-      odb = saved
+      var fresh: OpaquePointer?
+      if git_odb_open(&fresh, commonDirectory + "objects") == 0, let fresh {
+        git_repository_set_odb(pointer, fresh)
+        odb = fresh
+        git_odb_free(saved)
+      } else {
+        git_repository_set_odb(pointer, saved)
+        odb = saved
+      }
     }
     let result = try body()
 

@@ -4,6 +4,11 @@ import CLibgit2
 public struct Reference: Sendable, Equatable {
   public var name: String
   public var target: ObjectID
+
+  public init(name: String, target: ObjectID) {
+    self.name = name
+    self.target = target
+  }
 }
 
 extension Repository {

@@ -15,7 +15,7 @@ struct CommentCommand: ParsableCommand {
       throw ValidationError("give the comment with -m TEXT or -F FILE")
     }
     let draft = try Draft()
-    try draft.comment(try draft.board().resolve(id).id, body)
+    try draft.comment(try draft.board(around: id).ticket.id, body)
     Output.line("Commented on \(id)")
   }
 }

@@ -24,7 +24,7 @@ struct Edit: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
-    let ticket = try draft.board().resolve(id)
+    let ticket = try draft.board(around: id).ticket
     var edit = TicketEdit()
     edit.title = title
     edit.body = try body.text()

@@ -11,8 +11,8 @@ struct Log: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
-    let board = try draft.board()
-    let detail = try draft.detail(id: try board.resolve(id).id)
+    let (board, ticket) = try draft.board(around: id)
+    let detail = try draft.detail(id: ticket.id)
     let printer = TicketPrinter(board: board, palette: colors.palette(draft))
     Output.write(detail.history.reversed().map { printer.historyLine($0) + "\n" }.joined())
   }

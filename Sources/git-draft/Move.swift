@@ -22,7 +22,7 @@ struct Move: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
-    let change = try draft.move(try draft.board().resolve(id).id, to: state, reason: reason)
+    let change = try draft.move(try draft.board(around: id).ticket.id, to: state, reason: reason)
     Output.line(change.changed ? "Moved \(id) to \(state.rawValue)" : "\(id) is already \(state.rawValue)")
   }
 }

@@ -37,9 +37,8 @@ struct New: ParsableCommand {
     request.parent = parent
     request.state = state
     let id = try draft.create(request)
-    let board = try draft.board()
+    let (board, ticket) = try draft.board(around: id)
     if json {
-      let ticket = try board.resolve(id)
       Output.line(TicketJSON.object(ticket, board: board).serialized(pretty: true))
     } else {
       Output.line(board.shortID(id))

@@ -15,8 +15,8 @@ struct Show: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
-    let board = try draft.board()
-    let detail = try draft.detail(id: try board.resolve(id).id)
+    let (board, ticket) = try draft.board(around: id)
+    let detail = try draft.detail(id: ticket.id)
     if json {
       let json = TicketJSON.object(
         detail.ticket, board: board, comments: detail.comments, history: detail.history)

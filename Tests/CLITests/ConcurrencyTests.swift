@@ -8,9 +8,11 @@ import Testing
     let sandbox = try Sandbox()
     let id = try sandbox.newTicket("Contended")
     let failures = Locked(0)
+    let repo = sandbox.repo
     DispatchQueue.concurrentPerform(iterations: 8) { writer in
       for n in 0..<50 {
-        let result = try? sandbox.draft("comment", id, "-m", "writer \(writer) #\(n)")
+        let result = try? runProcess(
+          gitDraftBinary, ["comment", id, "-m", "writer \(writer) #\(n)"], in: repo)
         if result?.status != 0 { failures.mutate { $0 += 1 } }
       }
     }

@@ -17,7 +17,8 @@ import Testing
     let emptyTree = try runGit(["mktree"], in: repo.path, input: Data())
     try repo.git("update-ref", "refs/draft/tickets/\(fakeID(2))", try commit(repo, tree: emptyTree))
     // Invalid JSON under the right names.
-    try repo.git("update-ref", "refs/draft/tickets/\(fakeID(3))", try commit(repo, ops: "{not json", version: "1\n"))
+    try repo.git(
+      "update-ref", "refs/draft/tickets/\(fakeID(3))", try commit(repo, ops: "{not json", version: "1\n"))
     // An unknown format version.
     try repo.git("update-ref", "refs/draft/tickets/\(fakeID(4))", try commit(repo, ops: "{}", version: "2\n"))
     // A name that is not an id.
@@ -29,7 +30,9 @@ import Testing
     let board = try repo.draft.board()
     #expect(board.tickets.map(\.id) == [good])
     #expect(board.invalid.count == 6)
-    for n in 1...5 { #expect(board.invalid.contains { $0.ref.hasSuffix(fakeID(n)) || $0.reason.contains(fakeID(n)) }) }
+    for n in 1...5 {
+      #expect(board.invalid.contains { $0.ref.hasSuffix(fakeID(n)) || $0.reason.contains(fakeID(n)) })
+    }
     #expect(board.invalid.contains { $0.ref == "refs/draft/tickets/not-an-id" })
     // Reading again (now from the cache) reports the same, and every ref is still there.
     #expect(try repo.draft.board().invalid.count == 6)
@@ -52,7 +55,8 @@ import Testing
     let repo = try TestRepository()
     let id = try repo.create("Clocked")
     let tip = try repo.git("rev-parse", "refs/draft/tickets/\(id)")
-    let pack = #"{"author":{"email":"e@x","name":"E"},"lamport":99,"ops":[{"body":"hi","type":"comment"}],"time":1,"version":1}"#
+    let pack =
+      #"{"author":{"email":"e@x","name":"E"},"lamport":99,"ops":[{"body":"hi","type":"comment"}],"time":1,"version":1}"#
     let next = try commit(repo, ops: pack, version: "1\n", parent: tip)
     try repo.git("update-ref", "refs/draft/tickets/\(id)", next)
     let board = try repo.draft.board()
@@ -88,15 +92,20 @@ import Testing
     #expect(try repo.draft.board().ticket(id)?.title == "Before")
   }
 
-  private func commit(_ repo: TestRepository, ops: String, version: String, parent: String? = nil) throws -> String {
+  private func commit(_ repo: TestRepository, ops: String, version: String, parent: String? = nil) throws
+    -> String
+  {
     try commit(repo, opsData: Data(ops.utf8), version: version, parent: parent)
   }
 
-  private func commit(_ repo: TestRepository, opsData: Data, version: String, parent: String? = nil) throws -> String {
+  private func commit(_ repo: TestRepository, opsData: Data, version: String, parent: String? = nil) throws
+    -> String
+  {
     let opsBlob = try runGit(["hash-object", "-w", "--stdin"], in: repo.path, input: opsData)
     let versionBlob = try runGit(["hash-object", "-w", "--stdin"], in: repo.path, input: Data(version.utf8))
     let tree = try runGit(
-      ["mktree"], in: repo.path, input: Data("100644 blob \(opsBlob)\tops.json\n100644 blob \(versionBlob)\tversion\n".utf8))
+      ["mktree"], in: repo.path,
+      input: Data("100644 blob \(opsBlob)\tops.json\n100644 blob \(versionBlob)\tversion\n".utf8))
     return try commit(repo, tree: tree, parent: parent)
   }
 

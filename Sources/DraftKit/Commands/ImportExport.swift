@@ -139,30 +139,41 @@ struct ImportPlan {
       }
     }
     for (number, line) in lines {
-      func fail(_ reason: String) -> DraftError { DraftError(.invalidInput, "line \(number): \(reason)") }
-      try TicketText.check(title: line.title).orThrow(fail)
-      try TicketText.check(body: line.body ?? "").orThrow(fail)
-      for label in line.labels ?? [] { try TicketText.check(label: label).orThrow(fail) }
-      for comment in line.comments ?? [] {
-        try TicketText.check(body: comment.body).orThrow(fail)
-        if let at = comment.created_at, RFC3339.parse(at) == nil {
-          throw fail("comment time '\(at)' is not an RFC 3339 time")
-        }
+      do {
+        items.append(try Self.item(number, line, reference: reference))
+      } catch let error as DraftError {
+        throw DraftError(error.kind, "line \(number): \(error.message)")
       }
-      if let at = line.created_at, RFC3339.parse(at) == nil {
-        throw fail("created_at '\(at)' is not an RFC 3339 time")
-      }
-      var item = Item(
-        number: number, line: line, state: try line.state.map { try WorkflowState(parsing: $0) } ?? .proposed,
-        priority: try line.priority.map { try Priority.parse($0.text) } ?? Priority.standard)
-      item.blockedBy = try (line.blocked_by ?? []).map { try reference($0, number) }
-      item.parent = try line.parent.map { try reference($0, number) }
-      item.related = try (line.related ?? []).map { try reference($0, number) }
-      items.append(item)
     }
     creationOrder = try Self.order(items)
     inputOrder = Array(repeating: 0, count: items.count)
     for (position, index) in creationOrder.enumerated() { inputOrder[index] = position }
+  }
+
+  /// One line checked and turned into an item; references are resolved by `reference`.
+  private static func item(_ number: Int, _ line: ImportLine, reference: (String, Int) throws -> Reference)
+    throws -> Item
+  {
+    func fail(_ reason: String) -> DraftError { DraftError(.invalidInput, reason) }
+    try TicketText.check(title: line.title).orThrow(fail)
+    try TicketText.check(body: line.body ?? "").orThrow(fail)
+    for label in line.labels ?? [] { try TicketText.check(label: label).orThrow(fail) }
+    for comment in line.comments ?? [] {
+      try TicketText.check(body: comment.body).orThrow(fail)
+      if let at = comment.created_at, RFC3339.parse(at) == nil {
+        throw fail("comment time '\(at)' is not an RFC 3339 time")
+      }
+    }
+    if let at = line.created_at, RFC3339.parse(at) == nil {
+      throw fail("created_at '\(at)' is not an RFC 3339 time")
+    }
+    var item = Item(
+      number: number, line: line, state: try line.state.map { try WorkflowState(parsing: $0) } ?? .proposed,
+      priority: try line.priority.map { try Priority.parse($0.text) } ?? Priority.standard)
+    item.blockedBy = try (line.blocked_by ?? []).map { try reference($0, number) }
+    item.parent = try line.parent.map { try reference($0, number) }
+    item.related = try (line.related ?? []).map { try reference($0, number) }
+    return item
   }
 
   /// Depth-first order over `blocked_by` and `parent` references between lines; a cycle is an error.
