@@ -150,44 +150,87 @@ extension Board {
 
   /// The refs compared with the cache: what is current, what had to be replayed, what is invalid.
   private struct Scan {
-    var cache = BoardCache()
-    var replayed: [String: Ticket] = [:]
+    enum Content {
+      case cached(BoardCache.Entry)
+      case replayed(Ticket)
+      case invalid(String)
+    }
+
+    /// One per ticket ref, in id order.
+    var records: [(id: String, tip: ObjectID, content: Content)] = []
     var invalid: [InvalidTicket] = []
-    var allIDs: [String] = []
+    let cache: BoardCache
+    var allIDs: [String] { records.map(\.id) }
 
     init(_ repository: Repository, trustCache: Bool) throws {
       let store = EntityStore(repository: repository, kind: "tickets")
-      let refs = try git { try repository.references(matching: store.refPrefix + "*") }
+      let prefix = store.refPrefix.utf8.count
       let cachePath = BoardCache.path(in: repository)
-      var old = trustCache ? BoardCache.read(from: cachePath) : BoardCache()
-      cache.entries.reserveCapacity(refs.count)
-      allIDs.reserveCapacity(refs.count)
+      let cache = trustCache ? BoardCache.open(cachePath) : .empty
+      self.cache = cache
+      var records: [(id: String, tip: ObjectID, content: Content)] = []
       var changed = false
-      for ref in refs {
-        let id = String(ref.name.dropFirst(store.refPrefix.count))
-        guard EntityStore.isEntityID(id) else {
-          invalid.append(InvalidTicket(ref: ref.name, reason: "\(ref.name) is not named by a ticket id"))
-          continue
-        }
-        allIDs.append(id)
-        if let cached = old.entries.removeValue(forKey: id), cached.tip == ref.target.hex {
-          cache.entries[id] = cached
-          if case .invalid(let reason) = cached.entry {
-            invalid.append(InvalidTicket(ref: ref.name, reason: reason))
+      var badNames: [String] = []
+      try git {
+        try repository.forEachReference(matching: store.refPrefix + "*") { name, tip in
+          let idBytes = UnsafeBufferPointer(rebasing: name[prefix...])
+          guard EntityStore.isEntityID(idBytes) else {
+            badNames.append(String(decoding: name, as: UTF8.self))
+            return
           }
-          continue
-        }
-        changed = true
-        do {
-          let ticket = try TicketReplay.replay(try store.read(id: id, tip: ref.target)).ticket
-          replayed[id] = ticket
-          cache.entries[id] = (ref.target.hex, .ticket(json: ArraySlice(try CanonicalJSON.encode(ticket))))
-        } catch let error as DraftError {
-          invalid.append(InvalidTicket(ref: ref.name, reason: error.message))
-          cache.entries[id] = (ref.target.hex, .invalid(error.message))
+          let id = String(decoding: idBytes, as: UTF8.self)
+          if let entry = cache.entry(id: idBytes, tip: tip) {
+            records.append(
+              (
+                id, tip,
+                entry.isTicket
+                  ? .cached(entry) : .invalid(String(decoding: cache.payload(entry), as: UTF8.self))
+              ))
+            return
+          }
+          changed = true
+          do {
+            records.append(
+              (id, tip, .replayed(try TicketReplay.replay(try store.read(id: id, tip: tip)).ticket)))
+          } catch let error as DraftError {
+            records.append((id, tip, .invalid(error.message)))
+          }
         }
       }
-      if changed || !old.entries.isEmpty { cache.write(to: cachePath) }
+      records.sort { $0.id < $1.id }
+      self.records = records
+      invalid = badNames.sorted().map { InvalidTicket(ref: $0, reason: "\($0) is not named by a ticket id") }
+      for record in records {
+        if case .invalid(let reason) = record.content {
+          invalid.append(InvalidTicket(ref: store.refName(record.id), reason: reason))
+        }
+      }
+      if changed || cache.count != records.count { write(to: cachePath) }
+    }
+
+    private func write(to path: String) {
+      BoardCache.write(
+        records.map { record in
+          switch record.content {
+          case .cached(let entry):
+            BoardCache.Record(
+              id: record.id, tip: record.tip, isTicket: true, links: Self.ids(in: cache.links(entry)),
+              payload: Array(cache.payload(entry)))
+          case .replayed(let ticket):
+            BoardCache.Record(
+              id: record.id, tip: record.tip, isTicket: true, links: ticket.linkedIDs,
+              payload: BoardCache.encode(ticket))
+          case .invalid(let reason):
+            BoardCache.Record(
+              id: record.id, tip: record.tip, isTicket: false, links: [], payload: Array(reason.utf8))
+          }
+        }, to: path)
+    }
+
+    static func ids(in links: UnsafeRawBufferPointer) -> [String] {
+      stride(from: 0, to: links.count - 63, by: 64).map {
+        String(decoding: UnsafeRawBufferPointer(rebasing: links[$0..<$0 + 64]), as: UTF8.self)
+      }
     }
 
     /// The ids a view of one ticket needs; all ids the prefix matches when it is not unique
@@ -197,60 +240,38 @@ extension Board {
       guard matches.count == 1, let id = matches.first else { return Set(matches) }
       var wanted: Set<String> = [id]
       let needle = Array(id.utf8)
-      for (other, entry) in cache.entries {
-        if case .ticket(let json) = entry.entry, json.contains(needle) { wanted.insert(other) }
+      for record in records {
+        switch record.content {
+        case .cached(let entry): if Self.contains(cache.links(entry), needle) { wanted.insert(record.id) }
+        case .replayed(let ticket): if ticket.linkedIDs.contains(id) { wanted.insert(record.id) }
+        case .invalid: break
+        }
       }
-      for (other, ticket) in replayed
-      where ticket.blockedBy.contains(id) || ticket.parent == id || ticket.related.contains(id) {
-        wanted.insert(other)
-      }
-      if let own = decode(only: [id])?.first {
-        wanted.formUnion(own.blockedBy + own.related + (own.parent.map { [$0] } ?? []))
-      }
+      if let own = decode(only: [id])?.first { wanted.formUnion(own.linkedIDs) }
       return wanted
     }
 
-    /// Decodes cached ticket JSON in one pass (a single array decode is far cheaper than one
-    /// decoder call per ticket); nil when the cache is damaged.
-    func decode(only wanted: Set<String>?) -> [Ticket]? {
-      var buffer: [UInt8] = [UInt8(ascii: "[")]
-      var count = 0
-      for id in allIDs where replayed[id] == nil && (wanted?.contains(id) ?? true) {
-        guard case .ticket(let json)? = cache.entries[id]?.entry else { continue }
-        if count > 0 { buffer.append(UInt8(ascii: ",")) }
-        buffer.append(contentsOf: json)
-        count += 1
-      }
-      buffer.append(UInt8(ascii: "]"))
-      guard let decoded = try? JSONDecoder().decode([Ticket].self, from: Data(buffer)), decoded.count == count
-      else {
-        return nil
-      }
-      var byID = replayed
-      for ticket in decoded { byID[ticket.id] = ticket }
-      return allIDs.compactMap { id in (wanted?.contains(id) ?? true) ? byID[id] : nil }
+    /// True when the 64-byte id `needle` is one of the ids in `links`.
+    static func contains(_ links: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+      guard let base = links.baseAddress else { return false }
+      return stride(from: 0, to: links.count - 63, by: 64).contains { memcmp(base + $0, needle, 64) == 0 }
     }
-  }
-}
 
-extension ArraySlice where Element == UInt8 {
-  /// True when `needle` occurs in these bytes.
-  func contains(_ needle: [UInt8]) -> Bool {
-    guard let first = needle.first, count >= needle.count else { return needle.isEmpty }
-    return withUnsafeBufferPointer { haystack in
-      needle.withUnsafeBufferPointer { needle in
-        var index = 0
-        let last = haystack.count - needle.count
-        while index <= last {
-          if haystack[index] == first,
-            memcmp(haystack.baseAddress! + index, needle.baseAddress!, needle.count) == 0
-          {
-            return true
-          }
-          index += 1
+    /// Decodes the tickets (all, or those `wanted`); nil when the cache is damaged.
+    func decode(only wanted: Set<String>?) -> [Ticket]? {
+      var tickets: [Ticket] = []
+      tickets.reserveCapacity(wanted?.count ?? records.count)
+      for record in records where wanted?.contains(record.id) ?? true {
+        switch record.content {
+        case .replayed(let ticket): tickets.append(ticket)
+        case .cached(let entry):
+          var reader = ByteReader(cache.payload(entry))
+          guard let ticket = try? Ticket(from: &reader), ticket.id == record.id else { return nil }
+          tickets.append(ticket)
+        case .invalid: break
         }
-        return false
       }
+      return tickets
     }
   }
 }

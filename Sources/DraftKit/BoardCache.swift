@@ -1,4 +1,3 @@
-import FoundationEssentials
 import GitKit
 import Glibc
 
@@ -6,71 +5,161 @@ import Glibc
 /// a sync, a plain `git fetch`, another process) changes the tip, so only that ticket is
 /// replayed again. It is never the source of truth: deleting it loses nothing.
 ///
-/// Format: a header line, then one line per ref in name order:
-/// `<id> <tip> <ticket JSON>` or `<id> <tip> !<why it is invalid>`.
-struct BoardCache {
-  static let header = "git-draft board cache 1"
+/// The file is mapped, not read, and laid out so that a command touches only what it needs:
+/// a fixed-size index sorted by id (found by binary search), then the link ids of every
+/// ticket (all `show` scans to find who links to a ticket), then the encoded tickets.
+///
+///     header line, count: UInt32
+///     index: count × (id 64 bytes, tip 20 raw bytes, kind: `T` ticket or `I` invalid,
+///                     3 bytes padding, links offset, links length, payload offset, payload length: UInt32)
+///     links, payloads
+final class BoardCache {
+  static let header = Array("git-draft board cache 4\n".utf8)
+  static let entrySize = 104
 
-  enum Entry {
-    case ticket(json: ArraySlice<UInt8>)
-    case invalid(String)
+  struct Entry {
+    let index: Int
+    let isTicket: Bool
   }
 
-  /// Cached entries by ticket id, each with the tip it was computed from.
-  var entries: [String: (tip: String, entry: Entry)] = [:]
+  private let file: MappedFile?
+  let count: Int
+
+  private init(file: MappedFile?, count: Int) {
+    self.file = file
+    self.count = count
+  }
+
+  static var empty: BoardCache { BoardCache(file: nil, count: 0) }
 
   static func path(in repository: Repository) -> String {
     repository.commonDirectory + "draft/cache"
   }
 
-  /// Reads the cache; a missing, unreadable or foreign file is an empty cache.
-  static func read(from path: String) -> BoardCache {
-    var cache = BoardCache()
-    guard let bytes = readFile(path) else { return cache }
-    var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
-    guard let first = lines.popFirst(), String(decoding: first, as: UTF8.self) == header else { return cache }
-    cache.entries.reserveCapacity(lines.count)
-    for line in lines {
-      // 64 hex id, space, 40 hex tip, space, payload.
-      guard line.count > 106, line[line.startIndex + 64] == 0x20, line[line.startIndex + 105] == 0x20 else {
-        return BoardCache()
-      }
-      let id = String(decoding: line[line.startIndex..<line.startIndex + 64], as: UTF8.self)
-      let tip = String(decoding: line[line.startIndex + 65..<line.startIndex + 105], as: UTF8.self)
-      let payload = line[(line.startIndex + 106)...]
-      if payload.first == UInt8(ascii: "!") {
-        cache.entries[id] = (tip, .invalid(String(decoding: payload.dropFirst(), as: UTF8.self)))
-      } else {
-        cache.entries[id] = (tip, .ticket(json: payload))
-      }
-    }
-    return cache
+  /// Maps the cache; a missing, foreign or damaged file is an empty cache.
+  static func open(_ path: String) -> BoardCache {
+    guard let file = MappedFile(path), file.bytes.count >= header.count + 4,
+      file.bytes.starts(with: header)
+    else { return .empty }
+    let count = Int(
+      UInt32(littleEndian: file.bytes.loadUnaligned(fromByteOffset: header.count, as: UInt32.self)))
+    guard file.bytes.count >= header.count + 4 + count * entrySize else { return .empty }
+    return BoardCache(file: file, count: count)
   }
 
-  /// Writes the cache atomically (temporary file, then rename) so concurrent readers never see
-  /// half a file. Failure to write is ignored: the cache is an optimisation only.
-  func write(to path: String) {
-    var out: [UInt8] = Array((Self.header + "\n").utf8)
-    for id in entries.keys.sorted() {
-      let (tip, entry) = entries[id]!
-      out.append(contentsOf: id.utf8)
-      out.append(0x20)
-      out.append(contentsOf: tip.utf8)
-      out.append(0x20)
-      switch entry {
-      case .ticket(let json): out.append(contentsOf: json)
-      case .invalid(let reason):
-        out.append(UInt8(ascii: "!"))
-        out.append(contentsOf: reason.utf8.map { $0 == 0x0a ? 0x20 : $0 })
+  private func field(_ index: Int, _ offset: Int) -> Int {
+    Int(
+      UInt32(
+        littleEndian: file!.bytes.loadUnaligned(fromByteOffset: entryStart(index) + offset, as: UInt32.self)))
+  }
+
+  private func entryStart(_ index: Int) -> Int { Self.header.count + 4 + index * Self.entrySize }
+
+  private func range(_ offset: Int, _ length: Int) -> UnsafeRawBufferPointer {
+    let bytes = file!.bytes
+    guard offset <= bytes.count, length <= bytes.count - offset else {
+      return UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+    return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])
+  }
+
+  /// The entry for `id` if it was computed from `tip`.
+  func entry(id: UnsafeBufferPointer<UInt8>, tip: ObjectID) -> Entry? {
+    guard let file else { return nil }
+    var low = 0
+    var high = count
+    while low < high {
+      let mid = (low + high) / 2
+      let start = entryStart(mid)
+      let order = memcmp(file.bytes.baseAddress! + start, id.baseAddress!, 64)
+      if order == 0 {
+        let current = tip.withBytes { memcmp(file.bytes.baseAddress! + start + 64, $0.baseAddress!, 20) == 0 }
+        return current ? Entry(index: mid, isTicket: file.bytes[start + 84] == UInt8(ascii: "T")) : nil
       }
-      out.append(0x0a)
+      if order < 0 { low = mid + 1 } else { high = mid }
+    }
+    return nil
+  }
+
+  /// The link ids (64 bytes each) of a ticket entry.
+  func links(_ entry: Entry) -> UnsafeRawBufferPointer {
+    range(field(entry.index, 88), field(entry.index, 92))
+  }
+
+  /// The encoded ticket, or the reason an invalid entry is invalid.
+  func payload(_ entry: Entry) -> UnsafeRawBufferPointer {
+    range(field(entry.index, 96), field(entry.index, 100))
+  }
+
+  /// What one cache entry holds, for writing.
+  struct Record {
+    var id: String
+    var tip: ObjectID
+    var isTicket: Bool
+    var links: [String]
+    var payload: [UInt8]
+  }
+
+  /// Writes records (in id order) atomically: a temporary file, then rename, so concurrent
+  /// readers never see half a file. Failure is ignored: the cache is an optimisation only.
+  static func write(_ records: [Record], to path: String) {
+    var index = ByteWriter(bytes: header)
+    index.bytes += withUnsafeBytes(of: UInt32(records.count).littleEndian) { Array($0) }
+    var links: [UInt8] = []
+    var payloads: [UInt8] = []
+    for record in records {
+      for id in record.links { links += id.utf8 }
+      payloads += record.payload
+    }
+    let linksStart = header.count + 4 + records.count * entrySize
+    var linkOffset = linksStart
+    var payloadOffset = linksStart + links.count
+    guard payloadOffset + payloads.count < Int(UInt32.max) else { return }
+    for record in records {
+      index.bytes += record.id.utf8
+      record.tip.withBytes { index.bytes += $0 }
+      index.bytes += [record.isTicket ? UInt8(ascii: "T") : UInt8(ascii: "I"), 0, 0, 0]
+      let linkLength = record.links.count * 64
+      for value in [linkOffset, linkLength, payloadOffset, record.payload.count] {
+        index.bytes += withUnsafeBytes(of: UInt32(value).littleEndian) { Array($0) }
+      }
+      linkOffset += linkLength
+      payloadOffset += record.payload.count
     }
     let directory = String(path[..<path.lastIndex(of: "/")!])
     mkdir(directory, 0o777)
     let temporary = "\(path).\(getpid()).tmp"
-    guard writeFile(temporary, out) else { return }
+    guard writeFile(temporary, [index.bytes, links, payloads]) else {
+      unlink(temporary)
+      return
+    }
     if rename(temporary, path) != 0 { unlink(temporary) }
   }
+
+  static func encode(_ ticket: Ticket) -> [UInt8] {
+    var writer = ByteWriter()
+    ticket.encode(to: &writer)
+    return writer.bytes
+  }
+}
+
+/// A file mapped read-only into memory for as long as this object lives. The cache is
+/// replaced by rename, never rewritten in place, so a mapping stays valid.
+final class MappedFile {
+  let bytes: UnsafeRawBufferPointer
+
+  init?(_ path: String) {
+    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var status = stat()
+    guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0,
+      let address = mmap(nil, Int(status.st_size), PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED
+    else { return nil }
+    bytes = UnsafeRawBufferPointer(start: address, count: Int(status.st_size))
+  }
+
+  deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
 }
 
 /// Reads a whole file, or nil when it cannot be read (`errno` says why).
@@ -83,19 +172,21 @@ func readFile(_ path: String) -> [UInt8]? {
     errno = EISDIR
     return nil
   }
-  return TextInput.readAll(fd)
+  return TextInput.readAll(fd, sizeHint: Int(status.st_size))
 }
 
-/// Writes a whole file, replacing it; false when it could not be written completely.
-func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
+/// Writes a whole file from its parts, replacing it; false when it could not be written completely.
+func writeFile(_ path: String, _ parts: [[UInt8]]) -> Bool {
   let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
   guard fd >= 0 else { return false }
   defer { close(fd) }
-  var offset = 0
-  while offset < bytes.count {
-    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-    if written <= 0 { return false }
-    offset += written
+  for bytes in parts {
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+      if written <= 0 { return false }
+      offset += written
+    }
   }
   return true
 }

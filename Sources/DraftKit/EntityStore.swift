@@ -233,8 +233,14 @@ public struct EntityStore {
     usleep(micros)
   }
 
+  /// 64 lowercase hex digits: what a sha256 id looks like.
   public static func isEntityID(_ text: String) -> Bool {
-    text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    var text = text
+    return text.withUTF8 { isEntityID($0) }
+  }
+
+  static func isEntityID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.count == 64 && bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
   }
 }
 

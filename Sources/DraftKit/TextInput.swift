@@ -18,13 +18,25 @@ public enum TextInput {
     return bytes
   }
 
-  static func readAll(_ fd: Int32) -> [UInt8] {
+  /// Everything left on `fd`. With the file's size as `sizeHint`, the common case is one read
+  /// into a buffer of the right size (one byte more, to see the end without growing it).
+  static func readAll(_ fd: Int32, sizeHint: Int = 0) -> [UInt8] {
+    var capacity = max(sizeHint + 1, 1 << 16)
     var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-      let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if count <= 0 { return result }
-      result.append(contentsOf: chunk[0..<count])
+      let chunk = [UInt8](unsafeUninitializedCapacity: capacity - result.count) { buffer, count in
+        count = 0
+        while count < buffer.count {
+          let got = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+          if got < 0 && errno == EINTR { continue }
+          if got <= 0 { break }
+          count += got
+        }
+      }
+      let full = result.count + chunk.count == capacity
+      result += chunk
+      if !full { return result }
+      capacity *= 2
     }
   }
 }

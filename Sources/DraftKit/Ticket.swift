@@ -2,7 +2,7 @@ import GitKit
 
 /// A ticket's current fields: what listings show and the board cache keeps.
 /// Links are as stored on this ticket; reverse links (`blocks`, children) come from the `Board`.
-public struct Ticket: Codable, Sendable, Equatable {
+public struct Ticket: Sendable, Equatable {
   public var id: String
   public var title: String
   public var body: String
@@ -17,6 +17,11 @@ public struct Ticket: Codable, Sendable, Equatable {
   public var updatedAt: Int64
   public var commentCount: Int
   public var conflictCount: Int
+}
+
+extension Ticket {
+  /// Every ticket this one links to, whatever the kind of link.
+  var linkedIDs: [String] { blockedBy + related + (parent.map { [$0] } ?? []) }
 }
 
 public struct Comment: Sendable, Equatable {

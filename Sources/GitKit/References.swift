@@ -1,4 +1,5 @@
 import CLibgit2
+import Glibc
 
 /// A direct reference and the object it points at.
 public struct Reference: Sendable, Equatable {
@@ -39,6 +40,30 @@ extension Repository {
         Reference(name: String(cString: git_reference_name(reference)), target: ObjectID(target.pointee)))
     }
     return found.sorted { $0.name < $1.name }
+  }
+
+  /// Calls `body` with the name (as UTF-8 bytes, valid only during the call) and target of
+  /// every direct reference matching `glob`, in no particular order. Allocates nothing per
+  /// reference: this is the fast path for scanning thousands of them.
+  public func forEachReference(
+    matching glob: String, _ body: (UnsafeBufferPointer<UInt8>, ObjectID) throws -> Void
+  ) throws {
+    var iterator: OpaquePointer?
+    try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "cannot list references")
+    defer { git_reference_iterator_free(iterator) }
+    var reference: OpaquePointer?
+    while true {
+      let result = git_reference_next(&reference, iterator)
+      if result == GIT_ITEROVER.rawValue { break }
+      try check(result, "cannot list references")
+      defer { git_reference_free(reference) }
+      guard let target = git_reference_target(reference), let name = git_reference_name(reference) else {
+        continue
+      }
+      let bytes = UnsafeBufferPointer(
+        start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
+      try body(bytes, ObjectID(target.pointee))
+    }
   }
 
   /// Points `name` at `target` only if it still points at `expected` (nil: only if it does not

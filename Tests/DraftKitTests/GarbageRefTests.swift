@@ -66,16 +66,20 @@ import Testing
 
   @Test func damagedCacheIsRebuilt() throws {
     let repo = try TestRepository()
-    let id = try repo.create("Cached")
+    let ids = try (0..<20).map { try repo.create("Cached \($0)") }
     _ = try repo.draft.board()
     let cache = repo.path + "/.git/draft/cache"
-    #expect(FileManager.default.fileExists(atPath: cache))
-    var text = try String(contentsOfFile: cache, encoding: .utf8)
-    text = text.replacingOccurrences(of: "Cached", with: "Cached\"garbage")
-    try text.write(toFile: cache, atomically: true, encoding: .utf8)
-    #expect(try repo.draft.board().tickets.map(\.title) == ["Cached"])
+    let intact = try Data(contentsOf: URL(fileURLWithPath: cache))
+    // Cut short, overwritten with junk, or gone: the board is rebuilt from the refs.
+    for damaged in [intact.prefix(intact.count / 2), Data("junk".utf8), intact.prefix(30)] {
+      try damaged.write(to: URL(fileURLWithPath: cache))
+      let board = try repo.draft.board()
+      #expect(Set(board.tickets.map(\.id)) == Set(ids))
+      #expect(board.invalid.isEmpty)
+      #expect(try Data(contentsOf: URL(fileURLWithPath: cache)).count == intact.count)
+    }
     try FileManager.default.removeItem(atPath: cache)
-    #expect(try repo.draft.board().ticket(id)?.title == "Cached")
+    #expect(try repo.draft.board().ticket(ids[3])?.title == "Cached 3")
   }
 
   @Test func cacheNoticesRefsMovedBehindItsBack() throws {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import GitKit
 
 /// One line of `git draft import`: the field names of `list --json`. `key` (or, in an export,
 /// `id`) names the line so that other lines' `blocked_by`, `parent` and `related` can refer to
@@ -65,14 +66,12 @@ extension Draft {
         try packs.map { try tickets.prepare($0.pack, message: "import: \($0.title.prefix(72))") }
       }
     }
-    for entity in prepared { try tickets.publish(entity) }
-    if prepared.count >= Self.packRefsThreshold { try git { try repository.packReferences() } }
+    try git {
+      try repository.createPackedReferences(
+        prepared.map { Reference(name: tickets.refName($0.id), target: $0.tip) })
+    }
     return ImportSummary(ids: plan.inputOrder.map { prepared[$0].id })
   }
-
-  /// Past this many new refs, import packs them as `git gc` would: thousands of loose ref
-  /// files slow down every later listing, ours and git's.
-  static let packRefsThreshold = 1000
 
   /// Every ticket as one JSON line, with comments: what `import` reads back.
   public func exportTickets() throws -> [String] {

@@ -79,10 +79,19 @@ public struct TicketQuery: Sendable, Equatable {
 
   public func sorted(_ tickets: [Ticket]) -> [Ticket] {
     switch sort {
-    case .priority: tickets.sorted { ($0.priority, $0.createdAt, $0.id) < ($1.priority, $1.createdAt, $1.id) }
-    case .created: tickets.sorted { ($1.createdAt, $0.id) < ($0.createdAt, $1.id) }
-    case .updated: tickets.sorted { ($1.updatedAt, $0.id) < ($0.updatedAt, $1.id) }
+    case .priority: tickets.sorted(by: Self.moreUrgent)
+    case .created:
+      tickets.sorted { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id < $1.id }
+    case .updated:
+      tickets.sorted { $0.updatedAt != $1.updatedAt ? $0.updatedAt > $1.updatedAt : $0.id < $1.id }
     }
+  }
+
+  /// Most urgent first, then oldest, then by id so that the order is total.
+  static func moreUrgent(_ a: Ticket, _ b: Ticket) -> Bool {
+    if a.priority != b.priority { return a.priority < b.priority }
+    if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
+    return a.id < b.id
   }
 }
 

@@ -12,78 +12,63 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   /// Compact (one line) or indented with two spaces.
   public func serialized(pretty: Bool = false) -> String {
-    var out = ""
+    var out: [UInt8] = []
     write(to: &out, pretty: pretty, indent: 0)
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
-  private func write(to out: inout String, pretty: Bool, indent: Int) {
+  private func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
     switch self {
-    case .null: out += "null"
-    case .bool(let value): out += value ? "true" : "false"
-    case .int(let value): out += String(value)
+    case .null: out += "null".utf8
+    case .bool(let value): out += (value ? "true" : "false").utf8
+    case .int(let value): out += String(value).utf8
     case .string(let value): Self.quote(value, into: &out)
     case .array(let items):
-      if items.isEmpty {
-        out += "[]"
-        return
-      }
-      out += "["
+      out.append(UInt8(ascii: "["))
       for (index, item) in items.enumerated() {
-        if index > 0 { out += "," }
+        if index > 0 { out.append(UInt8(ascii: ",")) }
         if pretty { Self.newline(&out, indent + 1) }
         item.write(to: &out, pretty: pretty, indent: indent + 1)
       }
-      if pretty { Self.newline(&out, indent) }
-      out += "]"
+      if pretty && !items.isEmpty { Self.newline(&out, indent) }
+      out.append(UInt8(ascii: "]"))
     case .object(let fields):
-      if fields.isEmpty {
-        out += "{}"
-        return
-      }
-      out += "{"
+      out.append(UInt8(ascii: "{"))
       for (index, (key, value)) in fields.enumerated() {
-        if index > 0 { out += "," }
+        if index > 0 { out.append(UInt8(ascii: ",")) }
         if pretty { Self.newline(&out, indent + 1) }
         Self.quote(key, into: &out)
-        out += pretty ? ": " : ":"
+        out.append(UInt8(ascii: ":"))
+        if pretty { out.append(UInt8(ascii: " ")) }
         value.write(to: &out, pretty: pretty, indent: indent + 1)
       }
-      if pretty { Self.newline(&out, indent) }
-      out += "}"
+      if pretty && !fields.isEmpty { Self.newline(&out, indent) }
+      out.append(UInt8(ascii: "}"))
     }
   }
 
-  private static func newline(_ out: inout String, _ depth: Int) {
-    out += "\n"
-    out += String(repeating: "  ", count: depth)
+  private static func newline(_ out: inout [UInt8], _ depth: Int) {
+    out.append(UInt8(ascii: "\n"))
+    out += repeatElement(UInt8(ascii: " "), count: 2 * depth)
   }
 
-  /// Escapes as RFC 8259 requires: quote, backslash and control characters; the rest is UTF-8.
-  static func quote(_ text: String, into out: inout String) {
-    out += "\""
-    var run = text.unicodeScalars.startIndex
-    let scalars = text.unicodeScalars
-    var index = run
-    while index < scalars.endIndex {
-      let scalar = scalars[index]
-      if scalar == "\"" || scalar == "\\" || scalar.value < 0x20 {
-        out.unicodeScalars.append(contentsOf: scalars[run..<index])
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        }
-        run = scalars.index(after: index)
+  /// Escapes as RFC 8259 requires (quote, backslash, control characters); the rest is copied
+  /// as UTF-8, byte for byte.
+  static func quote(_ text: String, into out: inout [UInt8]) {
+    let hex = Array("0123456789abcdef".utf8)
+    out.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): out += "\\\"".utf8
+      case UInt8(ascii: "\\"): out += "\\\\".utf8
+      case UInt8(ascii: "\n"): out += "\\n".utf8
+      case UInt8(ascii: "\r"): out += "\\r".utf8
+      case UInt8(ascii: "\t"): out += "\\t".utf8
+      case 0..<0x20:
+        out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xf)]]
+      default: out.append(byte)
       }
-      index = scalars.index(after: index)
     }
-    out.unicodeScalars.append(contentsOf: scalars[run..<scalars.endIndex])
-    out += "\""
+    out.append(UInt8(ascii: "\""))
   }
 }

@@ -5,6 +5,7 @@ import Glibc
 public enum Terminal {
   /// `text` with control characters shown in caret notation (`^[`) and newlines as `\n`.
   public static func clean(_ text: String) -> String {
+    guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == 0xc2 }) else { return text }
     guard text.unicodeScalars.contains(where: isControl) else { return text }
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
@@ -29,7 +30,8 @@ public enum Terminal {
   /// Columns `text` takes on a terminal: wide East Asian characters and emoji take two,
   /// combining marks none.
   public static func width(_ text: String) -> Int {
-    text.unicodeScalars.reduce(0) { $0 + width(of: $1) }
+    if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
+    return text.unicodeScalars.reduce(0) { $0 + width(of: $1) }
   }
 
   static func width(of scalar: Unicode.Scalar) -> Int {
