@@ -37,16 +37,18 @@ public final class Draft {
     return (board, try board.resolve(prefix))
   }
 
-  /// Who is making a change: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, else `user.name`/`user.email`,
-  /// as git itself decides for commits.
+  /// Who is making a change, as git decides for commits: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`,
+  /// else `user.name`/`user.email` (including `git -c`), else `EMAIL` for the address.
   public func author() throws -> Person {
     let config = try configuration()
+    func environment(_ variable: String) -> String? {
+      getenv(variable).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
     func value(_ variable: String, _ key: String) throws -> String? {
-      if let text = getenv(variable).map({ String(cString: $0) }), !text.isEmpty { return text }
-      return try git { try config.string(key) }.flatMap { $0.isEmpty ? nil : $0 }
+      try environment(variable) ?? git { try config.string(key) }.flatMap { $0.isEmpty ? nil : $0 }
     }
     guard let name = try value("GIT_AUTHOR_NAME", "user.name"),
-      let email = try value("GIT_AUTHOR_EMAIL", "user.email")
+      let email = try value("GIT_AUTHOR_EMAIL", "user.email") ?? environment("EMAIL")
     else {
       throw DraftError(
         .identity,

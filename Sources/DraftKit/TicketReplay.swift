@@ -62,6 +62,8 @@ enum TicketReplay {
           }
         case .comment(let body, let author, let at):
           entry.action = "commented"
+          entry.author = author ?? pack.author
+          entry.at = at ?? pack.time
           comments.append(Comment(author: author ?? pack.author, body: body, createdAt: at ?? pack.time))
         case .link(let kind, let target):
           entry.action = "linked"

@@ -15,7 +15,8 @@ struct CommentCommand: ParsableCommand {
       throw ValidationError("give the comment with -m TEXT or -F FILE")
     }
     let draft = try Draft()
-    try draft.comment(try draft.board(around: id).ticket.id, body)
-    Output.line("Commented on \(id)")
+    let (board, ticket) = try draft.board(around: id)
+    try draft.comment(ticket.id, body)
+    Output.line("Commented on \(board.shortID(ticket.id))")
   }
 }

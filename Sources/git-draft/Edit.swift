@@ -22,6 +22,14 @@ struct Edit: ParsableCommand {
   @Option(name: .customLong("remove-label"), help: "Remove a label (repeatable).")
   var removeLabel: [String] = []
 
+  func validate() throws {
+    if title == nil && body.message == nil && body.file == nil && priority == nil && addLabel.isEmpty
+      && removeLabel.isEmpty
+    {
+      throw ValidationError("nothing to edit; give --title, -m, -F, -p, --add-label or --remove-label")
+    }
+  }
+
   func run() throws {
     let draft = try Draft()
     let ticket = try draft.board(around: id).ticket
@@ -32,6 +40,7 @@ struct Edit: ParsableCommand {
     edit.addLabels = addLabel
     edit.removeLabels = removeLabel
     let change = try draft.edit(ticket.id, edit)
-    Output.line(change.changed ? "Edited \(id)" : "\(id) unchanged: it already is as asked")
+    let short = try draft.board(around: ticket.id).board.shortID(ticket.id)
+    Output.line(change.changed ? "Edited \(short)" : "\(short) unchanged: it already is as asked")
   }
 }

@@ -7,6 +7,7 @@ struct Export: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
+    Output.warnInvalid(try draft.board())
     Output.write(try draft.exportTickets().map { $0 + "\n" }.joined())
   }
 }

@@ -3,13 +3,14 @@ import DraftKit
 
 /// `--blocks`, `--blocked-by`, `--parent` or `--related` with the other ticket, exactly one.
 struct LinkOptions: ParsableArguments {
-  @Option(help: "ID blocks OTHER: OTHER waits until ID is done.")
+  @Option(help: ArgumentHelp("ID blocks OTHER: OTHER waits until ID is done.", valueName: "other"))
   var blocks: String?
-  @Option(name: .customLong("blocked-by"), help: "ID waits until OTHER is done.")
+  @Option(
+    name: .customLong("blocked-by"), help: ArgumentHelp("ID waits until OTHER is done.", valueName: "other"))
   var blockedBy: String?
-  @Option(help: "OTHER is ID's parent.")
+  @Option(help: ArgumentHelp("OTHER is ID's parent.", valueName: "other"))
   var parent: String?
-  @Option(help: "ID and OTHER are related.")
+  @Option(help: ArgumentHelp("ID and OTHER are related.", valueName: "other"))
   var related: String?
 
   func validate() throws {
@@ -39,7 +40,9 @@ struct Link: ParsableCommand {
     let draft = try Draft()
     let board = try draft.board()
     let (relation, other) = link.relation
-    let change = try draft.link(try board.resolve(id).id, relation, try board.resolve(other).id)
-    Output.line(change.changed ? "Linked \(id) \(relation.rawValue) \(other)" : "\(id) is already linked so")
+    let (from, to) = (try board.resolve(id).id, try board.resolve(other).id)
+    let change = try draft.link(from, relation, to)
+    let text = "\(board.shortID(from)) \(relation.rawValue) \(board.shortID(to))"
+    Output.line(change.changed ? "Linked: \(text)" : "Already linked: \(text)")
   }
 }

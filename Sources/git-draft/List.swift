@@ -23,7 +23,13 @@ struct List: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
-    let (board, tickets) = try draft.list(try TicketQuery(parsing: query, includeClosed: all))
+    let parsed: TicketQuery
+    do {
+      parsed = try TicketQuery(parsing: query, includeClosed: all)
+    } catch let error as DraftError {
+      throw ValidationError(error.message)
+    }
+    let (board, tickets) = try draft.list(parsed)
     Output.warnInvalid(board)
     if json {
       Output.line(

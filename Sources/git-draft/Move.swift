@@ -22,7 +22,10 @@ struct Move: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
-    let change = try draft.move(try draft.board(around: id).ticket.id, to: state, reason: reason)
-    Output.line(change.changed ? "Moved \(id) to \(state.rawValue)" : "\(id) is already \(state.rawValue)")
+    let (board, ticket) = try draft.board(around: id)
+    let change = try draft.move(ticket.id, to: state, reason: reason)
+    let short = board.shortID(ticket.id)
+    Output.line(
+      change.changed ? "Moved \(short) to \(state.rawValue)" : "\(short) is already \(state.rawValue)")
   }
 }

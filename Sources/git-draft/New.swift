@@ -21,8 +21,8 @@ struct New: ParsableCommand {
   @Option(help: "The parent ticket.")
   var parent: String?
 
-  @Option(help: "proposed (default) or planned.")
-  var state: WorkflowState = .proposed
+  @Option(help: "The state to start in.")
+  var state: InitialState = .proposed
 
   @Flag(help: "Print the whole ticket as JSON.")
   var json = false
@@ -35,7 +35,7 @@ struct New: ParsableCommand {
     request.labels = label
     request.blockedBy = blockedBy
     request.parent = parent
-    request.state = state
+    request.state = state.workflowState
     let id = try draft.create(request)
     let (board, ticket) = try draft.board(around: id)
     if json {
@@ -44,4 +44,11 @@ struct New: ParsableCommand {
       Output.line(board.shortID(id))
     }
   }
+}
+
+/// The states a new ticket may start in.
+enum InitialState: String, ExpressibleByArgument, CaseIterable {
+  case proposed, planned
+
+  var workflowState: WorkflowState { self == .planned ? .planned : .proposed }
 }

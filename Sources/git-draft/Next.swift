@@ -1,5 +1,6 @@
 import ArgumentParser
 import DraftKit
+import Glibc
 
 struct Next: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -23,7 +24,10 @@ struct Next: ParsableCommand {
     Output.warnInvalid(board)
     switch result {
     case .nothingReady(let reason):
-      Output.fail(reason, code: 1)
+      // Not an error: an answer, for people on standard error and for scripts in the status.
+      if json { Output.line(all ? "[]" : "null") }
+      Output.write(Terminal.clean(reason) + "\n", to: STDERR_FILENO)
+      throw ExitCode(1)
     case .ready(let queue):
       let shown = all ? queue : Array(queue.prefix(1))
       if json {

@@ -15,12 +15,12 @@ struct ColorOptions: ParsableArguments {
 
 /// `-m TEXT` or `-F FILE|-` for a ticket body or a comment.
 struct TextOptions: ParsableArguments {
-  @Option(name: .customShort("m"), help: "The text.")
+  @Option(name: .customShort("m"), help: ArgumentHelp("The text.", valueName: "text"))
   var message: String?
 
   @Option(
     name: .customShort("F"),
-    help: ArgumentHelp("Read the text from FILE ('-' for standard input).", valueName: "FILE"))
+    help: ArgumentHelp("Read the text from FILE ('-' for standard input).", valueName: "file"))
   var file: String?
 
   func validate() throws {

@@ -13,7 +13,8 @@ struct Unlink: ParsableCommand {
     let draft = try Draft()
     let board = try draft.board()
     let (relation, other) = link.relation
-    try draft.unlink(try board.resolve(id).id, relation, try board.resolve(other).id)
-    Output.line("Unlinked \(id) \(relation.rawValue) \(other)")
+    let (from, to) = (try board.resolve(id).id, try board.resolve(other).id)
+    try draft.unlink(from, relation, to)
+    Output.line("Unlinked: \(board.shortID(from)) \(relation.rawValue) \(board.shortID(to))")
   }
 }

@@ -46,15 +46,13 @@ public enum TicketJSON {
   }
 
   static func entry(_ entry: HistoryEntry) -> JSONValue {
-    var fields: [(String, JSONValue)] = [
+    func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    return .object([
       ("action", .string(entry.action)), ("author", person(entry.author)),
       ("at", .string(RFC3339.format(entry.at))),
-    ]
-    if let from = entry.from { fields.append(("from", .string(from))) }
-    if let to = entry.to { fields.append(("to", .string(to))) }
-    if let detail = entry.detail { fields.append(("detail", .string(detail))) }
-    if let conflict = entry.conflict { fields.append(("conflict", .string(conflict))) }
-    return .object(fields)
+      ("from", text(entry.from)), ("to", text(entry.to)), ("detail", text(entry.detail)),
+      ("conflict", text(entry.conflict)),
+    ])
   }
 
   static func person(_ person: Person) -> JSONValue {
