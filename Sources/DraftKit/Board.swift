@@ -137,9 +137,14 @@ extension Board {
   /// With `focus` (a ticket id prefix), only the tickets needed to show that one are decoded:
   /// it, the tickets it links to, and those whose cached text mentions its id (the only ones
   /// that can link to it). Everything derived about the focused ticket is still exact.
-  static func load(_ repository: Repository, focus: String? = nil) throws -> Board {
+  ///
+  /// `known` are tickets the caller just wrote (by id, with their tip): taken as they are
+  /// instead of being read back, so that an import leaves the cache warm.
+  static func load(
+    _ repository: Repository, focus: String? = nil, known: [String: (tip: ObjectID, ticket: Ticket)] = [:]
+  ) throws -> Board {
     for trustCache in [true, false] {
-      let scan = try Scan(repository, trustCache: trustCache)
+      let scan = try Scan(repository, trustCache: trustCache, known: known)
       let wanted = focus.map { scan.neighbourhood(of: $0) }
       if let tickets = scan.decode(only: wanted) {
         return Board(tickets: tickets, invalid: scan.invalid, allIDs: scan.allIDs)
@@ -162,7 +167,7 @@ extension Board {
     let cache: BoardCache
     var allIDs: [String] { records.map(\.id) }
 
-    init(_ repository: Repository, trustCache: Bool) throws {
+    init(_ repository: Repository, trustCache: Bool, known: [String: (tip: ObjectID, ticket: Ticket)]) throws {
       let store = EntityStore(repository: repository, kind: "tickets")
       let prefix = store.refPrefix.utf8.count
       let cachePath = BoardCache.path(in: repository)
@@ -189,6 +194,10 @@ extension Board {
             return
           }
           changed = true
+          if let written = known[id], written.tip == tip {
+            records.append((id, tip, .replayed(written.ticket)))
+            return
+          }
           do {
             records.append(
               (id, tip, .replayed(try TicketReplay.replay(try store.read(id: id, tip: tip)).ticket)))
