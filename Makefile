@@ -1,0 +1,60 @@
+# git-draft: build, install, test.
+#
+#   make install                 build and install under /usr/local (needs root for that prefix)
+#   make install PREFIX=~/.local  or anywhere else; DESTDIR=... stages an install for packaging
+#   make test                    install build dependencies, then run the test suite
+#
+# BUILDDIR names SwiftPM's build folder (default .build); extra `swift build` flags go in
+# SWIFTFLAGS.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+MAN1DIR ?= $(MANDIR)/man1
+
+SWIFT ?= swift
+BUILDDIR ?= .build
+SWIFTFLAGS ?=
+INSTALL ?= install
+
+SWIFTPM = --scratch-path $(BUILDDIR) $(SWIFTFLAGS)
+MANPAGES = $(wildcard man/*.1)
+
+.PHONY: all deps build install uninstall test bench format clean
+
+all: build
+
+# Debian packages the build needs (libgit2-dev, pkg-config, git); quiet when present.
+deps:
+	@bash scripts/install-deps.sh
+
+build:
+	$(SWIFT) build -c release $(SWIFTPM)
+
+# Steps run in order even under `make -j`: dependencies, build, copy.
+install:
+	@bash scripts/install-deps.sh
+	$(SWIFT) build -c release $(SWIFTPM)
+	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)"
+	$(INSTALL) -m 755 "$$($(SWIFT) build -c release $(SWIFTPM) --show-bin-path)/git-draft" \
+		"$(DESTDIR)$(BINDIR)/git-draft"
+	$(INSTALL) -m 644 $(MANPAGES) "$(DESTDIR)$(MAN1DIR)/"
+	@echo "Installed $(DESTDIR)$(BINDIR)/git-draft and $(words $(MANPAGES)) man pages in $(DESTDIR)$(MAN1DIR)"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/git-draft"
+	rm -f "$(DESTDIR)$(MAN1DIR)"/git-draft.1 "$(DESTDIR)$(MAN1DIR)"/git-draft-*.1
+
+test:
+	@bash scripts/install-deps.sh
+	$(SWIFT) test $(SWIFTPM)
+
+bench:
+	@bash scripts/bench.sh
+
+format:
+	$(SWIFT) format -i -r Sources Tests Package.swift
+
+clean:
+	rm -rf "$(BUILDDIR)"
