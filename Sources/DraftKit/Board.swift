@@ -167,7 +167,8 @@ extension Board {
     let cache: BoardCache
     var allIDs: [String] { records.map(\.id) }
 
-    init(_ repository: Repository, trustCache: Bool, known: [String: (tip: ObjectID, ticket: Ticket)]) throws {
+    init(_ repository: Repository, trustCache: Bool, known: [String: (tip: ObjectID, ticket: Ticket)]) throws
+    {
       let store = EntityStore(repository: repository, kind: "tickets")
       let prefix = store.refPrefix.utf8.count
       let cachePath = BoardCache.path(in: repository)

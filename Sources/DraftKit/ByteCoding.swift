@@ -80,21 +80,16 @@ extension Ticket {
     writer.write(conflictCount)
   }
 
-  init(from reader: inout ByteReader) throws {
-    id = try reader.string()
-    title = try reader.string()
-    body = try reader.string()
+  convenience init(from reader: inout ByteReader) throws {
+    let id = try reader.string()
+    let title = try reader.string()
+    let body = try reader.string()
     guard let state = WorkflowState(rawValue: try reader.string()) else { throw ByteReader.Damaged() }
-    self.state = state
-    priority = try reader.int()
-    labels = try reader.strings()
-    blockedBy = try reader.strings()
-    parent = try reader.strings().first
-    related = try reader.strings()
-    author = Person(name: try reader.string(), email: try reader.string())
-    createdAt = try reader.int64()
-    updatedAt = try reader.int64()
-    commentCount = try reader.int()
-    conflictCount = try reader.int()
+    self.init(
+      id: id, title: title, body: body, state: state, priority: try reader.int(),
+      labels: try reader.strings(),
+      blockedBy: try reader.strings(), parent: try reader.strings().first, related: try reader.strings(),
+      author: Person(name: try reader.string(), email: try reader.string()), createdAt: try reader.int64(),
+      updatedAt: try reader.int64(), commentCount: try reader.int(), conflictCount: try reader.int())
   }
 }

@@ -4,12 +4,9 @@ enum TicketReplay {
     guard let root = entity.commits.first,
       case .create(let title, let body, let state, let priority, _)? = root.pack.ops.first
     else { throw DraftError(.corrupt, "ticket \(entity.id) does not start with a create op") }
-    var ticket = Ticket(
-      id: entity.id, title: title, body: body, state: state, priority: priority, labels: [], blockedBy: [],
-      parent: nil,
-      related: [], author: root.pack.author, createdAt: root.pack.time, updatedAt: root.pack.time,
-      commentCount: 0,
-      conflictCount: 0)
+    let ticket = Ticket(
+      id: entity.id, title: title, body: body, state: state, priority: priority, author: root.pack.author,
+      createdAt: root.pack.time, updatedAt: root.pack.time)
     var comments: [Comment] = []
     var history: [HistoryEntry] = []
     var labels = Set<String>()

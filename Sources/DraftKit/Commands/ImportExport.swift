@@ -73,7 +73,9 @@ extension Draft {
     var known: [String: (tip: ObjectID, ticket: Ticket)] = [:]
     for (entity, (pack, _)) in zip(prepared, packs) {
       let commit = EntityCommit(id: entity.tip, parents: [], pack: pack)
-      known[entity.id] = (entity.tip, try TicketReplay.replay(Entity(id: entity.id, tip: entity.tip, commits: [commit])).ticket)
+      known[entity.id] = (
+        entity.tip, try TicketReplay.replay(Entity(id: entity.id, tip: entity.tip, commits: [commit])).ticket
+      )
     }
     _ = try Board.load(repository, known: known)
     return ImportSummary(ids: plan.inputOrder.map { prepared[$0].id })

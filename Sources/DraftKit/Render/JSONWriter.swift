@@ -53,22 +53,33 @@ public indirect enum JSONValue: Sendable, Equatable {
   }
 
   /// Escapes as RFC 8259 requires (quote, backslash, control characters); the rest is copied
-  /// as UTF-8, byte for byte.
+  /// as UTF-8, byte for byte, in whole runs.
   static func quote(_ text: String, into out: inout [UInt8]) {
-    let hex = Array("0123456789abcdef".utf8)
     out.append(UInt8(ascii: "\""))
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): out += "\\\"".utf8
-      case UInt8(ascii: "\\"): out += "\\\\".utf8
-      case UInt8(ascii: "\n"): out += "\\n".utf8
-      case UInt8(ascii: "\r"): out += "\\r".utf8
-      case UInt8(ascii: "\t"): out += "\\t".utf8
-      case 0..<0x20:
-        out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xf)]]
-      default: out.append(byte)
+    var text = text
+    text.withUTF8 { bytes in
+      var run = 0
+      for (index, byte) in bytes.enumerated()
+      where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+        out += escape(byte)
+        run = index + 1
       }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
     }
     out.append(UInt8(ascii: "\""))
+  }
+
+  private static func escape(_ byte: UInt8) -> [UInt8] {
+    switch byte {
+    case UInt8(ascii: "\""): return Array("\\\"".utf8)
+    case UInt8(ascii: "\\"): return Array("\\\\".utf8)
+    case UInt8(ascii: "\n"): return Array("\\n".utf8)
+    case UInt8(ascii: "\r"): return Array("\\r".utf8)
+    case UInt8(ascii: "\t"): return Array("\\t".utf8)
+    default:
+      let hex = Array("0123456789abcdef".utf8)
+      return Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]]
+    }
   }
 }
