@@ -109,16 +109,23 @@ public struct EntityStore {
   /// Writes a new entity whose first pack is `pack`; its id is the sha256 of that pack.
   @discardableResult
   public func create(_ pack: OpPack, message: String) throws -> (id: String, tip: ObjectID) {
-    let entity = try prepare(pack, message: message)
+    let entity = try prepare([pack], message: message)
     try publish(entity)
     return entity
   }
 
-  /// Writes the objects of a new entity without making a ref point at them yet.
-  public func prepare(_ pack: OpPack, message: String) throws -> (id: String, tip: ObjectID) {
-    let (blob, bytes) = try writePack(pack)
-    let tip = try writeCommit(pack: blob, parents: [], author: pack, message: message)
-    return (SHA256.hex(of: bytes), tip)
+  /// Writes the objects of a new entity, a chain of commits holding `packs` in order, without
+  /// making a ref point at them yet.
+  public func prepare(_ packs: [OpPack], message: String) throws -> (id: String, tip: ObjectID) {
+    var id = ""
+    var tip: ObjectID?
+    for (index, pack) in packs.enumerated() {
+      let (blob, bytes) = try writePack(pack)
+      if index == 0 { id = SHA256.hex(of: bytes) }
+      tip = try writeCommit(pack: blob, parents: tip.map { [$0] } ?? [], author: pack, message: message)
+    }
+    guard let tip else { throw DraftError(.invalidInput, "an entity needs at least one op pack") }
+    return (id, tip)
   }
 
   /// Creates the ref of a prepared entity; an entity with that id already there is an error.

@@ -128,7 +128,7 @@ enum TicketReplay {
 enum TicketText {
   /// Returns the reason text is unacceptable, or nil.
   static func check(title: String) -> String? {
-    if title.isEmpty { return "the title is empty" }
+    if title.allSatisfy(\.isWhitespace) { return "the title is empty" }
     if title.utf8.count > Limits.titleBytes { return "the title is over \(Limits.titleBytes) bytes" }
     return nil
   }

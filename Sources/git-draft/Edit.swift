@@ -8,7 +8,7 @@ struct Edit: ParsableCommand {
   @Argument(help: "The ticket id.")
   var id: String
 
-  @Option(help: "The new title.")
+  @Option(parsing: .unconditional, help: "The new title.")
   var title: String?
 
   @OptionGroup var body: TextOptions

@@ -10,6 +10,8 @@ struct Import: ParsableCommand {
 
   func run() throws {
     let summary = try Draft().importTickets(try TextInput.readBytes(file))
-    Output.line("Imported \(summary.ids.count) ticket\(summary.ids.count == 1 ? "" : "s")")
+    var text = "Imported \(summary.ids.count) ticket\(summary.ids.count == 1 ? "" : "s")"
+    if summary.alreadyPresent > 0 { text += "; \(summary.alreadyPresent) already on this board, left as they were" }
+    Output.line(text)
   }
 }

@@ -17,7 +17,7 @@ struct Move: ParsableCommand {
   @Argument(help: "The state to move to.")
   var state: WorkflowState
 
-  @Option(help: "Why (kept in the ticket's history).")
+  @Option(parsing: .unconditional, help: "Why (kept in the ticket's history).")
   var reason: String?
 
   func run() throws {

@@ -15,7 +15,9 @@ struct ColorOptions: ParsableArguments {
 
 /// `-m TEXT` or `-F FILE|-` for a ticket body or a comment.
 struct TextOptions: ParsableArguments {
-  @Option(name: .customShort("m"), help: ArgumentHelp("The text.", valueName: "text"))
+  // Unconditional, as `git commit -m` is: text may start with a dash.
+  @Option(
+    name: .customShort("m"), parsing: .unconditional, help: ArgumentHelp("The text.", valueName: "text"))
   var message: String?
 
   @Option(

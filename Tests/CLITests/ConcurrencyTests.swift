@@ -24,6 +24,37 @@ import Testing
     let fsck = try sandbox.git("fsck", "--no-progress")
     #expect(!fsck.contains("missing") && !fsck.contains("broken") && !fsck.contains("error"))
   }
+
+  /// Eight processes create tickets and label one shared ticket at once: every ticket and every
+  /// label lands, and every short id printed is distinct.
+  @Test func concurrentCreatesAndEditsAllLand() throws {
+    let sandbox = try Sandbox()
+    let target = try sandbox.newTicket("Labelled by all", "--state", "planned")
+    let created = Locked<[String]>([])
+    let failures = Locked<[String]>([])
+    DispatchQueue.concurrentPerform(iterations: 8) { writer in
+      for n in 0..<5 {
+        do {
+          let made = try sandbox.draft("new", "made by \(writer) #\(n)")
+          if made.status == 0 {
+            created.mutate { $0.append(made.stdout.trimmingCharacters(in: .newlines)) }
+          } else {
+            failures.mutate { $0.append(made.stderr) }
+          }
+          let edit = try sandbox.draft("edit", target, "--add-label", "w\(writer)-\(n)")
+          if edit.status != 0 { failures.mutate { $0.append(edit.stderr) } }
+        } catch {
+          failures.mutate { $0.append("\(error)") }
+        }
+      }
+    }
+    #expect(failures.value == [])
+    #expect(created.value.count == 40)
+    #expect(Set(created.value).count == 40)
+    #expect(try sandbox.list().count == 41)
+    let labels = Set((0..<8).flatMap { w in (0..<5).map { "w\(w)-\($0)" } })
+    #expect(Set(try sandbox.show(target).labels) == labels)
+  }
 }
 
 /// A value shared between threads behind a lock.

@@ -1,13 +1,37 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The output of a finished process.
 struct ProcessResult {
   var status: Int32
   var stdout: String
   var stderr: String
   var stdoutBytes: Data
+  var stderrBytes: Data = Data()
+
+  /// Standard error split into lines (without the final empty piece after the last newline).
+  var stderrLines: [Substring] {
+    var lines = stderr.split(separator: "\n", omittingEmptySubsequences: false)
+    if lines.last == "" { lines.removeLast() }
+    return lines
+  }
+
+  /// Standard output split into lines (without the final empty piece after the last newline).
+  var stdoutLines: [Substring] {
+    var lines = stdout.split(separator: "\n", omittingEmptySubsequences: false)
+    if lines.last == "" { lines.removeLast() }
+    return lines
+  }
 }
+
+/// A test writes to a pipe whose reader may already have exited (a command that refuses its
+/// arguments before reading standard input): that must be an error for the write, not a signal
+/// that kills the test runner.
+private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
 /// Runs `executable` with `arguments` (no shell involved), feeding `input` on standard input.
 @discardableResult
@@ -15,6 +39,7 @@ func runProcess(
   _ executable: String, _ arguments: [String], in directory: String, input: Data? = nil,
   environment: [String: String] = [:]
 ) throws -> ProcessResult {
+  _ = ignoreSIGPIPE
   let process = Process()
   process.executableURL = URL(fileURLWithPath: executable)
   process.arguments = arguments
@@ -23,8 +48,11 @@ func runProcess(
   for key in env.keys where key.hasPrefix("GIT_") { env[key] = nil }
   env["NO_COLOR"] = nil
   env["COLUMNS"] = nil
+  env["EMAIL"] = nil
   env["GIT_CONFIG_NOSYSTEM"] = "1"
   env["HOME"] = directory
+  // No configuration from outside the sandbox: ~/.config/git/config would otherwise apply.
+  env["XDG_CONFIG_HOME"] = directory + "/.no-such-config-dir"
   env["GIT_AUTHOR_NAME"] = nil
   for (key, value) in environment { env[key] = value }
   process.environment = env
@@ -35,18 +63,23 @@ func runProcess(
   process.standardError = stderr
   process.standardInput = stdin
   try process.run()
-  // Read both pipes concurrently so a large output cannot fill one and stall the child.
+  // Read both pipes and write standard input concurrently so that a large input or output
+  // cannot fill one pipe and stall the child.
   nonisolated(unsafe) var errData = Data()
   let errThread = Thread { errData = stderr.fileHandleForReading.readDataToEndOfFile() }
   errThread.start()
-  if let input { stdin.fileHandleForWriting.write(input) }
-  try? stdin.fileHandleForWriting.close()
+  let writer = stdin.fileHandleForWriting
+  let inThread = Thread {
+    if let input { try? writer.write(contentsOf: input) }
+    try? writer.close()
+  }
+  inThread.start()
   let outData = stdout.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
-  while !errThread.isFinished { usleep(1000) }
+  while !errThread.isFinished || !inThread.isFinished { usleep(1000) }
   return ProcessResult(
     status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-    stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
+    stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData, stderrBytes: errData)
 }
 
 /// The git-draft binary built beside this test bundle.
@@ -57,10 +90,14 @@ let gitDraftBinary: String = {
     if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
     url = url.deletingLastPathComponent()
   }
-  return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("git-draft").path
+  return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+    "git-draft"
+  ).path
 }()
 
-let gitBinary = ["/usr/bin/git", "/usr/local/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) }!
+let gitBinary = ["/usr/bin/git", "/usr/local/bin/git"].first {
+  FileManager.default.isExecutableFile(atPath: $0)
+}!
 
 /// A real repository in a temporary directory, removed when the test ends.
 final class Sandbox: Sendable {
@@ -68,7 +105,9 @@ final class Sandbox: Sendable {
   let repo: String
 
   init(identity: Bool = true) throws {
-    root = FileManager.default.temporaryDirectory.appendingPathComponent("git-draft-test-\(UUID().uuidString)").path
+    root =
+      FileManager.default.temporaryDirectory.appendingPathComponent("git-draft-test-\(UUID().uuidString)")
+      .path
     repo = root + "/repo"
     try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
     try git("init", "-q", "-b", "main")
@@ -82,12 +121,30 @@ final class Sandbox: Sendable {
 
   /// Runs `git draft ARGS` in the repository.
   @discardableResult
-  func draft(_ arguments: String..., input: Data? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+  func draft(_ arguments: String..., input: Data? = nil, environment: [String: String] = [:]) throws
+    -> ProcessResult
+  {
     try runProcess(gitDraftBinary, arguments, in: repo, input: input, environment: environment)
   }
 
-  func draft(arguments: [String], input: Data? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+  func draft(arguments: [String], input: Data? = nil, environment: [String: String] = [:]) throws
+    -> ProcessResult
+  {
     try runProcess(gitDraftBinary, arguments, in: repo, input: input, environment: environment)
+  }
+
+  /// Runs `git draft ARGS`, expects success and nothing on standard error, and returns standard output.
+  @discardableResult
+  func ok(
+    _ arguments: String..., input: Data? = nil, environment: [String: String] = [:],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> String {
+    let result = try draft(arguments: arguments, input: input, environment: environment)
+    #expect(
+      result.status == 0, "git draft \(arguments.joined(separator: " ")) failed: \(result.stderr)",
+      sourceLocation: sourceLocation)
+    #expect(result.stderr == "", "unexpected stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    return result.stdout
   }
 
   /// Runs `git ARGS` in the repository and returns its standard output; a failure fails the test.
@@ -98,10 +155,23 @@ final class Sandbox: Sendable {
     return result.stdout
   }
 
+  /// Runs `git ARGS` in the repository, whatever its outcome.
+  func gitResult(_ arguments: String..., input: Data? = nil) throws -> ProcessResult {
+    try runProcess(gitBinary, arguments, in: repo, input: input)
+  }
+
+  /// Runs `git ARGS` with `input` on standard input and returns its trimmed standard output.
+  func gitOut(_ arguments: [String], input: Data? = nil) throws -> String {
+    let result = try runProcess(gitBinary, arguments, in: repo, input: input)
+    #expect(result.status == 0, "git \(arguments.joined(separator: " ")) failed: \(result.stderr)")
+    return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
   /// `git draft new ...` and the short id it printed.
-  func newTicket(_ arguments: String...) throws -> String {
+  @discardableResult
+  func newTicket(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
     let result = try draft(arguments: ["new"] + arguments)
-    #expect(result.status == 0, "new failed: \(result.stderr)")
+    #expect(result.status == 0, "new failed: \(result.stderr)", sourceLocation: sourceLocation)
     return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
@@ -112,8 +182,151 @@ final class Sandbox: Sendable {
     return try JSONSerialization.jsonObject(with: result.stdoutBytes) as? [String: Any] ?? [:]
   }
 
+  /// `show --json` decoded strictly into the documented contract.
+  func show(_ id: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> TicketDoc {
+    let result = try draft("show", id, "--json")
+    #expect(result.status == 0, "show \(id) failed: \(result.stderr)", sourceLocation: sourceLocation)
+    return try JSONDecoder().decode(TicketDoc.self, from: result.stdoutBytes)
+  }
+
+  /// `list --json QUERY...` decoded strictly.
+  func list(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> [TicketDoc] {
+    let result = try draft(arguments: ["list", "--json"] + arguments)
+    #expect(result.status == 0, "list failed: \(result.stderr)", sourceLocation: sourceLocation)
+    return try JSONDecoder().decode([TicketDoc].self, from: result.stdoutBytes)
+  }
+
+  /// Every ticket (closed ones too), by title. Titles must be unique in the test.
+  func ticketsByTitle(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: TicketDoc] {
+    let tickets = try list("--all", sourceLocation: sourceLocation)
+    return Dictionary(tickets.map { ($0.title, $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  /// Feeds JSON Lines built from `lines` to `git draft import -`; expects success.
+  func importLines(_ lines: [[String: Any]], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let result = try draft("import", "-", input: try jsonLines(lines))
+    #expect(result.status == 0, "import failed: \(result.stderr)", sourceLocation: sourceLocation)
+  }
+
+  /// Writes `data` to a file outside the working tree and returns its path.
+  func writeFile(_ name: String, _ data: Data) throws -> String {
+    let path = root + "/" + name
+    try data.write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
   /// Every ref under refs/ with its target: to prove a failed command changed nothing.
   func refSnapshot() throws -> String {
     try git("for-each-ref", "--format=%(refname) %(objectname)")
+  }
+
+  /// Every path under the sandbox's root (the repository and the files written beside it).
+  func allPaths() -> [String] {
+    var paths: [String] = []
+    if let enumerator = FileManager.default.enumerator(atPath: root) {
+      while let path = enumerator.nextObject() as? String { paths.append(path) }
+    }
+    return paths
+  }
+}
+
+/// JSON Lines of `lines`, one compact object a line.
+func jsonLines(_ lines: [[String: Any]]) throws -> Data {
+  var data = Data()
+  for line in lines {
+    data.append(try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]))
+    data.append(0x0a)
+  }
+  return data
+}
+
+/// A ticket as `list --json`, `show --json` and `new --json` print it. Decoding is strict: every
+/// key must be present with its documented type (`priority` an integer, `ready` a boolean).
+struct TicketDoc: Decodable, Equatable {
+  struct Person: Decodable, Equatable, Hashable {
+    var name: String
+    var email: String
+  }
+
+  struct Comment: Decodable, Equatable {
+    var author: Person
+    var body: String
+    var created_at: String
+  }
+
+  struct Event: Decodable, Equatable {
+    var action: String
+    var author: Person
+    var at: String
+    var from: String?
+    var to: String?
+    var detail: String?
+  }
+
+  var id: String
+  var short_id: String
+  var title: String
+  var body: String
+  var state: String
+  var priority: Int
+  var labels: [String]
+  var blocked_by: [String]
+  var blocks: [String]
+  var parent: String?
+  var children: [String]
+  var related: [String]
+  var ready: Bool
+  var author: Person
+  var created_at: String
+  var updated_at: String
+  var comments: [Comment]?
+  var history: [Event]?
+}
+
+/// The workflow states and the moves allowed from each, as the issue specifies them.
+let allStates = [
+  "proposed", "planned", "executing", "verifying", "needs_human", "blocked", "done", "abandoned",
+]
+let allowedMoves: [String: [String]] = [
+  "proposed": ["planned", "abandoned"],
+  "planned": ["proposed", "executing", "blocked", "abandoned"],
+  "executing": ["verifying", "needs_human", "blocked"],
+  "verifying": ["executing", "needs_human", "blocked", "done"],
+  "needs_human": ["executing", "planned", "done", "abandoned"],
+  "blocked": ["planned", "executing", "abandoned"],
+  "done": ["executing"],
+  "abandoned": ["planned"],
+]
+
+/// True when `text` is an RFC 3339 date-time.
+func isRFC3339(_ text: String) -> Bool {
+  let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"#
+  return text.range(of: pattern, options: .regularExpression) != nil
+}
+
+/// True when `text` is a full ticket id: 64 lowercase hex digits.
+func isFullID(_ text: String) -> Bool {
+  text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+}
+
+/// Checks a failed command: the exit `status`, nothing on standard output, exactly one line on
+/// standard error starting with `error: ` and containing each of `mentioning`.
+func expectError(
+  _ result: ProcessResult, _ status: Int32, mentioning: [String] = [],
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  #expect(
+    result.status == status, "exit \(result.status), stderr: \(result.stderr)", sourceLocation: sourceLocation
+  )
+  #expect(result.stdout == "", "unexpected stdout: \(result.stdout)", sourceLocation: sourceLocation)
+  #expect(
+    result.stderrLines.count == 1, "want one stderr line, got: \(result.stderr)",
+    sourceLocation: sourceLocation)
+  #expect(result.stderr.hasSuffix("\n"), sourceLocation: sourceLocation)
+  #expect(result.stderr.hasPrefix("error: "), "got: \(result.stderr)", sourceLocation: sourceLocation)
+  for word in mentioning {
+    #expect(
+      result.stderr.contains(word), "stderr lacks '\(word)': \(result.stderr)", sourceLocation: sourceLocation
+    )
   }
 }

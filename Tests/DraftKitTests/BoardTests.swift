@@ -128,3 +128,34 @@ import Testing
     }.sorted()
   }
 }
+
+@Suite struct ExportHistoryTests {
+  @Test func exportedHistoryKeepsIdsAndIsImportedOnce() throws {
+    let source = try TestRepository(name: "source")
+    let id = try source.create("Has a past", state: .planned)
+    try source.draft.move(id, to: .executing, reason: "picked up")
+    let exported = try source.draft.exportTickets().joined(separator: "\n")
+
+    let copy = try TestRepository(name: "copy")
+    let first = try copy.draft.importTickets(Array(exported.utf8))
+    #expect(first.ids == [id])
+    #expect(try fingerprint(copy.draft, id) == fingerprint(source.draft, id))
+    let again = try copy.draft.importTickets(Array(exported.utf8))
+    #expect(again.ids.isEmpty)
+    #expect(again.alreadyPresent == 1)
+  }
+
+  @Test func anEditedHistoryIsRefused() throws {
+    let source = try TestRepository(name: "source")
+    _ = try source.create("Original title")
+    let exported = try source.draft.exportTickets().joined(separator: "\n")
+    let forged = exported.replacingOccurrences(
+      of: "\"title\":\"Original title\",\"type\":\"create\"", with: "\"title\":\"Forged\",\"type\":\"create\""
+    )
+    #expect(forged != exported)
+    let copy = try TestRepository(name: "copy")
+    let error = try #require(throws: DraftError.self) { try copy.draft.importTickets(Array(forged.utf8)) }
+    #expect(error.message.contains("do not hash to its id"))
+    #expect(try copy.git("for-each-ref", "refs/draft/").isEmpty)
+  }
+}

@@ -4,6 +4,10 @@ import GitKit
 /// One line of `git draft import`: the field names of `list --json`. `key` (or, in an export,
 /// `id`) names the line so that other lines' `blocked_by`, `parent` and `related` can refer to
 /// it; references that name no line are resolved as ticket ids on this board.
+///
+/// An exported line also carries `packs`: the ticket's whole op history. When present it is
+/// what is imported (the other fields are then only for people), so that nothing is lost:
+/// the same id, history, authors, times and reasons.
 struct ImportLine: Decodable {
   var key: String?
   var id: String?
@@ -18,6 +22,7 @@ struct ImportLine: Decodable {
   var author: Person?
   var created_at: String?
   var comments: [CommentLine]?
+  var packs: [OpPack]?
 
   struct CommentLine: Decodable {
     var author: Person?
@@ -42,6 +47,8 @@ struct ImportLine: Decodable {
 public struct ImportSummary: Sendable {
   /// Created ticket ids, in input order.
   public var ids: [String]
+  /// Exported tickets that were already on the board, left as they were.
+  public var alreadyPresent: Int
 }
 
 extension Draft {
@@ -60,10 +67,10 @@ extension Draft {
       }
     }
     let plan = try ImportPlan(parsed, board: try board(), author: author)
-    let packs = try plan.packs()
+    let histories = try plan.histories()
     let prepared = try git {
       try repository.batchWrites {
-        try packs.map { try tickets.prepare($0.pack, message: "import: \($0.title.prefix(72))") }
+        try histories.map { try tickets.prepare($0.packs, message: "import: \($0.title.prefix(72))") }
       }
     }
     try git {
@@ -71,22 +78,32 @@ extension Draft {
         prepared.map { Reference(name: tickets.refName($0.id), target: $0.tip) })
     }
     var known: [String: (tip: ObjectID, ticket: Ticket)] = [:]
-    for (entity, (pack, _)) in zip(prepared, packs) {
-      let commit = EntityCommit(id: entity.tip, parents: [], pack: pack)
-      known[entity.id] = (
-        entity.tip, try TicketReplay.replay(Entity(id: entity.id, tip: entity.tip, commits: [commit])).ticket
-      )
+    for (entity, history) in zip(prepared, histories) {
+      known[entity.id] = (entity.tip, try ImportPlan.replay(history.packs, id: entity.id).ticket)
     }
     _ = try Board.load(repository, known: known)
-    return ImportSummary(ids: plan.inputOrder.map { prepared[$0].id })
+    let created = plan.items.indices.filter { !plan.present.contains($0) }
+    return ImportSummary(ids: created.map { prepared[plan.inputOrder[$0]].id }, alreadyPresent: plan.present.count)
   }
 
-  /// Every ticket as one JSON line, with comments: what `import` reads back.
+  /// Every ticket as one JSON line: the fields of `list --json`, its comments, and `packs`,
+  /// its whole op history in replay order, which `import` reads back without loss.
   public func exportTickets() throws -> [String] {
     let board = try board()
     return try board.tickets.map { ticket in
-      let detail = try detail(id: ticket.id)
-      return TicketJSON.object(detail.ticket, board: board, comments: detail.comments).serialized()
+      guard let tip = try git({ try repository.referenceTarget(tickets.refName(ticket.id)) }) else {
+        throw DraftError(.notFound, "ticket \(ticket.id) disappeared during the export; try again")
+      }
+      let entity = try tickets.read(id: ticket.id, tip: tip)
+      let detail = try TicketReplay.replay(entity)
+      let packs = try entity.commits.filter { !$0.pack.ops.isEmpty }.map {
+        JSONValue.raw(String(decoding: try CanonicalJSON.encode($0.pack), as: UTF8.self))
+      }
+      guard
+        case .object(var fields) = TicketJSON.object(detail.ticket, board: board, comments: detail.comments)
+      else { return "" }
+      fields.append(("packs", .array(packs)))
+      return JSONValue.object(fields).serialized()
     }
   }
 
@@ -106,6 +123,8 @@ struct ImportPlan {
   struct Item {
     var number: Int
     var line: ImportLine
+    /// An exported history, imported as it is, and the id it gives.
+    var history: (packs: [OpPack], id: String)? = nil
     var state: WorkflowState
     var priority: Int
     var blockedBy: [Reference] = []
@@ -119,7 +138,9 @@ struct ImportPlan {
   }
 
   var items: [Item] = []
-  /// Item indexes in creation order.
+  /// Items whose exported history is already on the board: left as they are.
+  var present = Set<Int>()
+  /// Item indexes in creation order (without those already present).
   var creationOrder: [Int] = []
   /// For each input item, its position in creation order.
   var inputOrder: [Int] = []
@@ -147,14 +168,52 @@ struct ImportPlan {
     }
     for (number, line) in lines {
       do {
-        items.append(try Self.item(number, line, reference: reference))
+        var item = try Self.item(number, line, reference: reference)
+        if let packs = line.packs {
+          let history = try Self.history(packs, claimedID: line.id)
+          item.history = history
+          // Importing an export twice changes nothing the second time.
+          if board.allIDs.contains(history.id) { present.insert(items.count) }
+        }
+        items.append(item)
       } catch let error as DraftError {
         throw DraftError(error.kind, "line \(number): \(error.message)")
       }
     }
-    creationOrder = try Self.order(items)
+    creationOrder = try Self.order(items).filter { !present.contains($0) }
     inputOrder = Array(repeating: 0, count: items.count)
     for (position, index) in creationOrder.enumerated() { inputOrder[index] = position }
+  }
+
+  /// An exported history made ready to write: the packs as one chain (Lamport time is the
+  /// position; the order is the source's replay order), checked as a read of refs would be.
+  static func history(_ packs: [OpPack], claimedID: String?) throws -> (packs: [OpPack], id: String) {
+    let chain = packs.enumerated().map { position, pack in
+      OpPack(author: pack.author, lamport: position + 1, time: pack.time, ops: pack.ops)
+    }
+    guard let root = chain.first, packs.allSatisfy({ $0.version == OpPack.formatVersion }) else {
+      throw DraftError(.invalidInput, "\"packs\" is empty or of an unknown format")
+    }
+    let id = try EntityStore.id(of: root)
+    if let claimedID, claimedID != id {
+      throw DraftError(
+        .invalidInput, "its packs do not hash to its id \(claimedID.prefix(12)) (was the export edited?)")
+    }
+    _ = try replay(chain, id: id)
+    return (chain, id)
+  }
+
+  /// The ticket a chain of packs makes, with every check a read of refs makes.
+  static func replay(_ packs: [OpPack], id: String) throws -> TicketDetail {
+    let placeholder = ObjectID(bytes: [UInt8](repeating: 0, count: 20))!
+    let commits = packs.map { EntityCommit(id: placeholder, parents: [], pack: $0) }
+    do {
+      return try TicketReplay.replay(Entity(id: id, tip: placeholder, commits: commits))
+    } catch let error as DraftError {
+      throw DraftError(
+        .invalidInput,
+        error.message.replacing("refs/draft/tickets/\(id) is not a valid git-draft entity: ", with: ""))
+    }
   }
 
   /// One line checked and turned into an item; references are resolved by `reference`.
@@ -177,6 +236,8 @@ struct ImportPlan {
     var item = Item(
       number: number, line: line, state: try line.state.map { try WorkflowState(parsing: $0) } ?? .proposed,
       priority: try line.priority.map { try Priority.parse($0.text) } ?? Priority.standard)
+    // An exported history carries its links in its packs; the fields only describe them.
+    guard line.packs == nil else { return item }
     item.blockedBy = try (line.blocked_by ?? []).map { try reference($0, number) }
     item.parent = try line.parent.map { try reference($0, number) }
     item.related = try (line.related ?? []).map { try reference($0, number) }
@@ -204,10 +265,11 @@ struct ImportPlan {
     return order
   }
 
-  /// The first pack of every ticket, in creation order. A related link (symmetric, possibly
-  /// listed on both lines) is written once, on whichever of its two tickets is created later.
-  func packs() throws -> [(pack: OpPack, title: String)] {
-    var ids = [String?](repeating: nil, count: items.count)
+  /// The packs of every ticket, in creation order: an exported history as it is, else one
+  /// first pack made from the line's fields. A related link (symmetric, possibly listed on both
+  /// lines) is written once, on whichever of its two tickets is created later.
+  func histories() throws -> [(packs: [OpPack], title: String)] {
+    var ids = items.map { $0.history?.id }
     var relatedFrom = [[Int]](repeating: [], count: items.count)
     for (index, item) in items.enumerated() {
       for case .line(let other) in item.related { relatedFrom[other].append(index) }
@@ -218,11 +280,15 @@ struct ImportPlan {
       case .ticket(let id): id
       }
     }
-    var result: [(OpPack, String)] = []
+    var result: [([OpPack], String)] = []
     result.reserveCapacity(items.count)
     for index in creationOrder {
       let item = items[index]
       let line = item.line
+      if let history = item.history {
+        result.append((history.packs, line.title))
+        continue
+      }
       var ops: [Operation] = [
         .create(
           title: line.title, body: line.body ?? "", state: item.state, priority: item.priority,
@@ -239,7 +305,7 @@ struct ImportPlan {
       let time = line.created_at.flatMap(RFC3339.parse) ?? EntityStore.now()
       let pack = OpPack(author: line.author ?? author, lamport: 1, time: time, ops: ops)
       ids[index] = try EntityStore.id(of: pack)
-      result.append((pack, line.title))
+      result.append(([pack], line.title))
     }
     return result
   }

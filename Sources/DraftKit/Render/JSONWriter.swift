@@ -7,6 +7,8 @@ public indirect enum JSONValue: Sendable, Equatable {
   case string(String)
   case array([JSONValue])
   case object([(String, JSONValue)])
+  /// Text that is already JSON, written as it is.
+  case raw(String)
 
   public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
 
@@ -23,6 +25,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case .bool(let value): out += (value ? "true" : "false").utf8
     case .int(let value): out += String(value).utf8
     case .string(let value): Self.quote(value, into: &out)
+    case .raw(let json): out += json.utf8
     case .array(let items):
       out.append(UInt8(ascii: "["))
       for (index, item) in items.enumerated() {

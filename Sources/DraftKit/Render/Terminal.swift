@@ -5,7 +5,11 @@ import Glibc
 public enum Terminal {
   /// `text` with control characters shown in caret notation (`^[`) and newlines as `\n`.
   public static func clean(_ text: String) -> String {
-    guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == 0xc2 }) else { return text }
+    // Fast path: no byte that can start a control or bidi character (C0, DEL, C1 via 0xc2,
+    // U+202x/U+206x via 0xe2).
+    guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == 0xc2 || $0 == 0xe2 }) else {
+      return text
+    }
     guard text.unicodeScalars.contains(where: isControl) else { return text }
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
@@ -23,8 +27,12 @@ public enum Terminal {
     return String(out)
   }
 
+  /// C0 and C1 controls, DEL, and the bidirectional overrides and isolates that can make a
+  /// line read differently from what it holds.
   static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-    scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0)
+    let value = scalar.value
+    return value < 0x20 || (value >= 0x7f && value < 0xa0) || (0x202a...0x202e).contains(value)
+      || (0x2066...0x2069).contains(value)
   }
 
   /// Columns `text` takes on a terminal: wide East Asian characters and emoji take two,
