@@ -18,6 +18,8 @@ public struct Board: Sendable {
   /// Every id that has a ref (valid or not), sorted: short ids must be unique among all.
   let allIDs: [String]
   private let positions: [String: Int]
+  /// The short id length of each ticket, computed once from its neighbours in `allIDs`.
+  private let shortLengths: [Int]
   private let blocking: [String: [String]]
   private let children: [String: [String]]
   private let relatedBack: [String: [String]]
@@ -38,6 +40,15 @@ public struct Board: Sendable {
       for other in ticket.related { relatedBack[other, default: []].append(ticket.id) }
     }
     self.positions = positions
+    // Both lists are in id order: one walk finds each ticket's neighbours among all ids.
+    var shortLengths: [Int] = []
+    shortLengths.reserveCapacity(tickets.count)
+    var cursor = 0
+    for ticket in tickets {
+      while cursor < allIDs.count, allIDs[cursor] != ticket.id { cursor += 1 }
+      shortLengths.append(Self.shortLength(at: min(cursor, allIDs.count - 1), in: allIDs))
+    }
+    self.shortLengths = shortLengths
     self.blocking = blocking
     self.children = children
     self.relatedBack = relatedBack
@@ -66,6 +77,7 @@ public struct Board: Sendable {
 
   /// The shortest prefix of at least 7 digits that no other id on the board shares.
   public func shortID(_ id: String) -> String {
+    if let position = positions[id] { return String(id.prefix(shortLengths[position])) }
     let ids = allIDs
     var low = 0
     var high = ids.count
@@ -78,6 +90,14 @@ public struct Board: Sendable {
     let next = low < ids.count && ids[low] == id ? low + 1 : low
     if next < ids.count { length = max(length, Self.commonPrefixLength(ids[next], id) + 1) }
     return String(id.prefix(length))
+  }
+
+  /// The short id length of `ids[index]` given its neighbours.
+  static func shortLength(at index: Int, in ids: [String]) -> Int {
+    var length = 7
+    if index > 0 { length = max(length, commonPrefixLength(ids[index - 1], ids[index]) + 1) }
+    if index + 1 < ids.count { length = max(length, commonPrefixLength(ids[index + 1], ids[index]) + 1) }
+    return length
   }
 
   /// Finds the ticket whose id starts with `prefix` (4 or more hex digits).

@@ -17,6 +17,7 @@ struct BoardCommand: ParsableCommand {
     let draft = try Draft()
     let board = try draft.board()
     Output.warnInvalid(board)
+    Output.keepUntilExit(board)
     let states = WorkflowState.allCases.filter { all || !$0.isClosed }
     let view = BoardView(
       states: states, width: Terminal.columns() ?? 100, limit: max(limit, 0), palette: colors.palette(draft))

@@ -11,7 +11,9 @@ struct Import: ParsableCommand {
   func run() throws {
     let summary = try Draft().importTickets(try TextInput.readBytes(file))
     var text = "Imported \(summary.ids.count) ticket\(summary.ids.count == 1 ? "" : "s")"
-    if summary.alreadyPresent > 0 { text += "; \(summary.alreadyPresent) already on this board, left as they were" }
+    if summary.alreadyPresent > 0 {
+      text += "; \(summary.alreadyPresent) already on this board, left as they were"
+    }
     Output.line(text)
   }
 }

@@ -31,6 +31,7 @@ struct List: ParsableCommand {
     }
     let (board, tickets) = try draft.list(parsed)
     Output.warnInvalid(board)
+    Output.keepUntilExit(board)
     if json {
       Output.line(
         JSONValue.array(tickets.map { TicketJSON.object($0, board: board) }).serialized(pretty: true))

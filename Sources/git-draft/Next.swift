@@ -22,6 +22,7 @@ struct Next: ParsableCommand {
     let draft = try Draft()
     let (board, result) = try draft.next(label: label)
     Output.warnInvalid(board)
+    Output.keepUntilExit(board)
     switch result {
     case .nothingReady(let reason):
       // Not an error: an answer, for people on standard error and for scripts in the status.

@@ -18,6 +18,14 @@ enum Output {
 
   static func line(_ text: String) { write(text + "\n") }
 
+  /// Keeps `value` (a loaded board: thousands of small objects) alive until the process ends,
+  /// so exit returns its memory at once instead of freeing it object by object, as git does.
+  static func keepUntilExit(_ value: Any) {
+    lastResult = value
+  }
+
+  nonisolated(unsafe) private static var lastResult: Any?
+
   static func warn(_ text: String) {
     write("warning: \(Terminal.clean(text))\n", to: STDERR_FILENO)
   }

@@ -83,7 +83,8 @@ extension Draft {
     }
     _ = try Board.load(repository, known: known)
     let created = plan.items.indices.filter { !plan.present.contains($0) }
-    return ImportSummary(ids: created.map { prepared[plan.inputOrder[$0]].id }, alreadyPresent: plan.present.count)
+    return ImportSummary(
+      ids: created.map { prepared[plan.inputOrder[$0]].id }, alreadyPresent: plan.present.count)
   }
 
   /// Every ticket as one JSON line: the fields of `list --json`, its comments, and `packs`,

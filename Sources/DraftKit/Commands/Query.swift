@@ -77,21 +77,20 @@ public struct TicketQuery: Sendable, Equatable {
     return true
   }
 
+  /// `tickets` (in id order, as the board holds them) in this query's order; ties keep id
+  /// order, so the order is total. Sorting integer keys, not tickets, keeps it cheap.
   public func sorted(_ tickets: [Ticket]) -> [Ticket] {
-    switch sort {
-    case .priority: tickets.sorted(by: Self.moreUrgent)
-    case .created:
-      tickets.sorted { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id < $1.id }
-    case .updated:
-      tickets.sorted { $0.updatedAt != $1.updatedAt ? $0.updatedAt > $1.updatedAt : $0.id < $1.id }
+    var keys: [(Int64, Int64, Int)] = []
+    keys.reserveCapacity(tickets.count)
+    for (index, ticket) in tickets.enumerated() {
+      switch sort {
+      case .priority: keys.append((Int64(ticket.priority), ticket.createdAt, index))
+      case .created: keys.append((-ticket.createdAt, 0, index))
+      case .updated: keys.append((-ticket.updatedAt, 0, index))
+      }
     }
-  }
-
-  /// Most urgent first, then oldest, then by id so that the order is total.
-  static func moreUrgent(_ a: Ticket, _ b: Ticket) -> Bool {
-    if a.priority != b.priority { return a.priority < b.priority }
-    if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
-    return a.id < b.id
+    keys.sort { $0 < $1 }
+    return keys.map { tickets[$0.2] }
   }
 }
 
