@@ -12,8 +12,10 @@ public struct InvalidTicket: Sendable, Equatable {
 /// Every ticket on the board, with the derived views that need all of them: reverse links,
 /// readiness, short ids and prefix lookup.
 public struct Board: Sendable {
-  /// Valid tickets in id order.
+  /// Valid tickets in id order: all of them, or those a focused or selective load decoded.
   public let tickets: [Ticket]
+  /// Every valid ticket's summary, in id order, whatever was decoded.
+  public let summaries: [TicketSummary]
   public let invalid: [InvalidTicket]
   /// Every id that has a ref (valid or not), sorted: short ids must be unique among all.
   let allIDs: [String]
@@ -24,8 +26,9 @@ public struct Board: Sendable {
   private let children: [String: [String]]
   private let relatedBack: [String: [String]]
 
-  init(tickets: [Ticket], invalid: [InvalidTicket], allIDs: [String]) {
+  init(tickets: [Ticket], summaries: [TicketSummary], invalid: [InvalidTicket], allIDs: [String]) {
     self.tickets = tickets
+    self.summaries = summaries
     self.invalid = invalid
     self.allIDs = allIDs
     var positions: [String: Int] = [:]
@@ -65,9 +68,20 @@ public struct Board: Sendable {
     Array(Set(ticket.related + (relatedBack[ticket.id] ?? []))).sorted()
   }
 
+  /// The summary of any valid ticket on the board, decoded or not.
+  public func summary(_ id: String) -> TicketSummary? {
+    var low = 0
+    var high = summaries.count
+    while low < high {
+      let mid = (low + high) / 2
+      if summaries[mid].id < id { low = mid + 1 } else { high = mid }
+    }
+    return low < summaries.count && summaries[low].id == id ? summaries[low] : nil
+  }
+
   /// Blockers that are not done (a blocker missing from the board counts as not done).
   public func openBlockers(of ticket: Ticket) -> [String] {
-    ticket.blockedBy.filter { self.ticket($0)?.state != .done }
+    ticket.blockedBy.filter { summary($0)?.state != .done }
   }
 
   /// Planned, unblocked and unclaimed: what `next` may hand out.
@@ -158,16 +172,21 @@ extension Board {
   /// it, the tickets it links to, and those whose cached text mentions its id (the only ones
   /// that can link to it). Everything derived about the focused ticket is still exact.
   ///
+  /// With `select`, only the tickets it picks from the summaries of all (state, priority,
+  /// times: what the cache's index holds) are decoded; the board still knows every ticket's
+  /// summary.
+  ///
   /// `known` are tickets the caller just wrote (by id, with their tip): taken as they are
   /// instead of being read back, so that an import leaves the cache warm.
   static func load(
-    _ repository: Repository, focus: String? = nil, known: [String: (tip: ObjectID, ticket: Ticket)] = [:]
+    _ repository: Repository, focus: String? = nil, select: (([TicketSummary]) -> Set<String>)? = nil,
+    known: [String: (tip: ObjectID, ticket: Ticket)] = [:]
   ) throws -> Board {
     for trustCache in [true, false] {
-      let scan = try Scan(repository, trustCache: trustCache, known: known)
-      let wanted = focus.map { scan.neighbourhood(of: $0) }
+      guard let scan = try Scan(repository, trustCache: trustCache, known: known) else { continue }
+      let wanted = focus.map { scan.neighbourhood(of: $0) } ?? select.map { $0(scan.summaries) }
       if let tickets = scan.decode(only: wanted) {
-        return Board(tickets: tickets, invalid: scan.invalid, allIDs: scan.allIDs)
+        return Board(tickets: tickets, summaries: scan.summaries, invalid: scan.invalid, allIDs: scan.allIDs)
       }
     }
     throw DraftError(.git, "cannot read the board cache; delete .git/draft/cache and try again")
@@ -183,19 +202,23 @@ extension Board {
 
     /// One per ticket ref, in id order.
     var records: [(id: String, tip: ObjectID, content: Content)] = []
+    /// One per valid ticket, in id order.
+    var summaries: [TicketSummary] = []
     var invalid: [InvalidTicket] = []
     let cache: BoardCache
     var allIDs: [String] { records.map(\.id) }
 
-    init(_ repository: Repository, trustCache: Bool, known: [String: (tip: ObjectID, ticket: Ticket)]) throws
+    /// Nil when the cache turns out to be damaged.
+    init?(_ repository: Repository, trustCache: Bool, known: [String: (tip: ObjectID, ticket: Ticket)]) throws
     {
       let store = EntityStore(repository: repository, kind: "tickets")
       let prefix = store.refPrefix.utf8.count
       let cachePath = BoardCache.path(in: repository)
       let cache = trustCache ? BoardCache.open(cachePath) : .empty
       self.cache = cache
-      var records: [(id: String, tip: ObjectID, content: Content)] = []
+      var found: [(id: String, tip: ObjectID, content: Content, summary: TicketSummary?)] = []
       var changed = false
+      var damaged = false
       var badNames: [String] = []
       try git {
         try repository.forEachReference(matching: store.refPrefix + "*") { name, tip in
@@ -206,53 +229,61 @@ extension Board {
           }
           let id = String(decoding: idBytes, as: UTF8.self)
           if let entry = cache.entry(id: idBytes, tip: tip) {
-            records.append(
-              (
-                id, tip,
-                entry.isTicket
-                  ? .cached(entry) : .invalid(String(decoding: cache.payload(entry), as: UTF8.self))
-              ))
+            if entry.isTicket {
+              guard let summary = cache.summary(entry, id: id) else {
+                damaged = true
+                return
+              }
+              found.append((id, tip, .cached(entry), summary))
+            } else {
+              found.append((id, tip, .invalid(String(decoding: cache.payload(entry), as: UTF8.self)), nil))
+            }
             return
           }
           changed = true
           if let written = known[id], written.tip == tip {
-            records.append((id, tip, .replayed(written.ticket)))
-            return
+            return found.append((id, tip, .replayed(written.ticket), written.ticket.summary))
           }
           do {
-            records.append(
-              (id, tip, .replayed(try TicketReplay.replay(try store.read(id: id, tip: tip)).ticket)))
+            let ticket = try TicketReplay.replay(try store.read(id: id, tip: tip)).ticket
+            found.append((id, tip, .replayed(ticket), ticket.summary))
           } catch let error as DraftError {
-            records.append((id, tip, .invalid(error.message)))
+            found.append((id, tip, .invalid(error.message), nil))
           }
         }
       }
-      records.sort { $0.id < $1.id }
-      self.records = records
+      if damaged { return nil }
+      found.sort { $0.id < $1.id }
+      records = found.map { ($0.id, $0.tip, $0.content) }
+      summaries = found.compactMap(\.summary)
       invalid = badNames.sorted().map { InvalidTicket(ref: $0, reason: "\($0) is not named by a ticket id") }
       for record in records {
         if case .invalid(let reason) = record.content {
           invalid.append(InvalidTicket(ref: store.refName(record.id), reason: reason))
         }
       }
-      if changed || cache.count != records.count { write(to: cachePath) }
+      if changed || cache.count != records.count { write(found, to: cachePath) }
     }
 
-    private func write(to path: String) {
+    private func write(
+      _ found: [(id: String, tip: ObjectID, content: Content, summary: TicketSummary?)], to path: String
+    ) {
       BoardCache.write(
-        records.map { record in
+        found.map { record in
           switch record.content {
           case .cached(let entry):
             BoardCache.Record(
-              id: record.id, tip: record.tip, isTicket: true, links: Self.ids(in: cache.links(entry)),
-              payload: Array(cache.payload(entry)))
+              id: record.id, tip: record.tip, isTicket: true, summary: record.summary,
+              links: Self.ids(in: cache.links(entry)), payload: Array(cache.payload(entry)))
           case .replayed(let ticket):
             BoardCache.Record(
-              id: record.id, tip: record.tip, isTicket: true, links: ticket.linkedIDs,
+              id: record.id, tip: record.tip, isTicket: true, summary: record.summary,
+              links: ticket.linkedIDs,
               payload: BoardCache.encode(ticket))
           case .invalid(let reason):
             BoardCache.Record(
-              id: record.id, tip: record.tip, isTicket: false, links: [], payload: Array(reason.utf8))
+              id: record.id, tip: record.tip, isTicket: false, summary: nil, links: [],
+              payload: Array(reason.utf8))
           }
         }, to: path)
     }

@@ -6,20 +6,38 @@ import Glibc
 /// replayed again. It is never the source of truth: deleting it loses nothing.
 ///
 /// The file is mapped, not read, and laid out so that a command touches only what it needs:
-/// a fixed-size index sorted by id (found by binary search), then the link ids of every
-/// ticket (all `show` scans to find who links to a ticket), then the encoded tickets.
+/// a fixed-size index sorted by id (found by binary search) that also holds each ticket's
+/// state, priority and times (enough to sort and pick tickets without decoding them), then
+/// the link ids of every ticket (all `show` scans to find who links to a ticket), then the
+/// encoded tickets.
 ///
 ///     header line, count: UInt32
 ///     index: count × (id 64 bytes, tip 20 raw bytes, kind: `T` ticket or `I` invalid,
-///                     3 bytes padding, links offset, links length, payload offset, payload length: UInt32)
+///                     state, priority, 1 byte padding,
+///                     links offset, links length, payload offset, payload length: UInt32,
+///                     created, updated: Int64)
 ///     links, payloads
 final class BoardCache {
-  static let header = Array("git-draft board cache 4\n".utf8)
-  static let entrySize = 104
+  static let header = Array("git-draft board cache 5\n".utf8)
+  static let entrySize = 120
 
   struct Entry {
     let index: Int
     let isTicket: Bool
+  }
+
+  /// What the index holds of a ticket; nil for a damaged entry.
+  func summary(_ entry: Entry, id: String) -> TicketSummary? {
+    let start = entryStart(entry.index)
+    let bytes = file!.bytes
+    guard
+      let state = WorkflowState.allCases.indices.contains(Int(bytes[start + 85]))
+        ? WorkflowState.allCases[Int(bytes[start + 85])] : nil
+    else { return nil }
+    return TicketSummary(
+      id: id, state: state, priority: Int(bytes[start + 86]),
+      createdAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 104, as: Int64.self)),
+      updatedAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 112, as: Int64.self)))
   }
 
   private let file: MappedFile?
@@ -96,6 +114,8 @@ final class BoardCache {
     var id: String
     var tip: ObjectID
     var isTicket: Bool
+    /// Nil for an invalid entry.
+    var summary: TicketSummary?
     var links: [String]
     var payload: [UInt8]
   }
@@ -118,10 +138,17 @@ final class BoardCache {
     for record in records {
       index.bytes += record.id.utf8
       record.tip.withBytes { index.bytes += $0 }
-      index.bytes += [record.isTicket ? UInt8(ascii: "T") : UInt8(ascii: "I"), 0, 0, 0]
+      index.bytes += [
+        record.isTicket ? UInt8(ascii: "T") : UInt8(ascii: "I"),
+        UInt8(record.summary.map { WorkflowState.allCases.firstIndex(of: $0.state)! } ?? 0),
+        UInt8(record.summary?.priority ?? 0), 0,
+      ]
       let linkLength = record.links.count * 64
       for value in [linkOffset, linkLength, payloadOffset, record.payload.count] {
         index.bytes += withUnsafeBytes(of: UInt32(value).littleEndian) { Array($0) }
+      }
+      for time in [record.summary?.createdAt ?? 0, record.summary?.updatedAt ?? 0] {
+        index.bytes += withUnsafeBytes(of: time.littleEndian) { Array($0) }
       }
       linkOffset += linkLength
       payloadOffset += record.payload.count

@@ -30,6 +30,11 @@ public final class Draft {
     try Board.load(repository)
   }
 
+  /// A board that decodes only the tickets `select` picks from every ticket's summary.
+  public func board(selecting select: @escaping ([TicketSummary]) -> Set<String>) throws -> Board {
+    try Board.load(repository, select: select)
+  }
+
   /// The ticket `prefix` names, with a board holding just what is needed to show it
   /// (its links both ways): much less to decode than the whole board.
   public func board(around prefix: String) throws -> (board: Board, ticket: Ticket) {

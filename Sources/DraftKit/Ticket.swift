@@ -53,7 +53,21 @@ public final class Ticket: @unchecked Sendable, Equatable {
   }
 }
 
+/// The fields of a ticket that ordering and picking need, kept in the cache's index so that
+/// commands can choose which tickets to decode.
+public struct TicketSummary: Sendable, Equatable {
+  public var id: String
+  public var state: WorkflowState
+  public var priority: Int
+  public var createdAt: Int64
+  public var updatedAt: Int64
+}
+
 extension Ticket {
+  var summary: TicketSummary {
+    TicketSummary(id: id, state: state, priority: priority, createdAt: createdAt, updatedAt: updatedAt)
+  }
+
   /// Every ticket this one links to, whatever the kind of link.
   var linkedIDs: [String] { blockedBy + related + (parent.map { [$0] } ?? []) }
 }

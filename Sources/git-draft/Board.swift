@@ -15,12 +15,12 @@ struct BoardCommand: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
-    let board = try draft.board()
-    Output.warnInvalid(board)
-    Output.keepUntilExit(board)
     let states = WorkflowState.allCases.filter { all || !$0.isClosed }
     let view = BoardView(
       states: states, width: Terminal.columns() ?? 100, limit: max(limit, 0), palette: colors.palette(draft))
+    let board = try draft.board(selecting: view.cards)
+    Output.warnInvalid(board)
+    Output.keepUntilExit(board)
     Output.line(view.render(board))
   }
 }

@@ -20,7 +20,7 @@ struct Next: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
-    let (board, result) = try draft.next(label: label)
+    let (board, result) = try draft.next(label: label, complete: json)
     Output.warnInvalid(board)
     Output.keepUntilExit(board)
     switch result {

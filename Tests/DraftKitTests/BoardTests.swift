@@ -159,3 +159,34 @@ import Testing
     #expect(try copy.git("for-each-ref", "refs/draft/").isEmpty)
   }
 }
+
+@Suite struct SelectiveLoadTests {
+  /// `board` and `next` decode only what they show; what they show must not change for it.
+  @Test func selectiveLoadsAgreeWithTheWholeBoard() throws {
+    let repo = try TestRepository()
+    var ids: [String] = []
+    for n in 0..<30 {
+      ids.append(try repo.create("T\(n)", state: n % 3 == 0 ? .proposed : .planned, priority: n % 5))
+    }
+    for n in stride(from: 1, to: 30, by: 4) { try repo.draft.link(ids[n], .blockedBy, ids[n - 1]) }
+    try repo.draft.move(ids[2], to: .executing)
+    try repo.draft.move(ids[2], to: .verifying)
+    try repo.draft.move(ids[2], to: .done)
+
+    let whole = try repo.draft.board()
+    let view = BoardView(
+      states: WorkflowState.allCases, width: 140, limit: 3, palette: Palette(enabled: false))
+    let selective = try repo.draft.board(selecting: view.cards)
+    #expect(selective.tickets.count < whole.tickets.count)
+    #expect(view.render(selective) == view.render(whole))
+
+    guard case .ready(let quick) = try repo.draft.next().result,
+      case .ready(let complete) = try repo.draft.next(complete: true).result
+    else {
+      Issue.record("expected ready tickets")
+      return
+    }
+    #expect(quick.map(\.id) == complete.map(\.id))
+    #expect(!quick.contains { $0.blockedBy.contains(ids[0]) })
+  }
+}

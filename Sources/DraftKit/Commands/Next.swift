@@ -8,19 +8,23 @@ public enum NextResult: Sendable {
 
 extension Draft {
   /// The ready queue: planned, every blocker done, unclaimed; most urgent first, then oldest.
-  public func next(label: String? = nil) throws -> (board: Board, result: NextResult) {
-    let board = try board()
-    let candidates = board.tickets.filter { ticket in label.map(ticket.labels.contains) ?? true }
-    let ready = TicketQuery().sorted(candidates.filter(board.isReady))
+  /// Only planned tickets can be ready, so only those are decoded, unless `complete` asks for
+  /// a whole board (reverse links such as `blocks` in JSON need every ticket).
+  public func next(label: String? = nil, complete: Bool = false) throws -> (board: Board, result: NextResult)
+  {
+    let board =
+      complete ? try board() : try board(selecting: { Set($0.filter { $0.state == .planned }.map(\.id)) })
+    let planned = board.tickets.filter { $0.state == .planned && (label.map($0.labels.contains) ?? true) }
+    let ready = TicketQuery().sorted(planned.filter(board.isReady))
     if !ready.isEmpty { return (board, .ready(ready)) }
-    return (board, .nothingReady(Self.whyNothingIsReady(candidates, board: board, label: label)))
+    return (board, .nothingReady(Self.whyNothingIsReady(planned, board: board, label: label)))
   }
 
-  static func whyNothingIsReady(_ candidates: [Ticket], board: Board, label: String?) -> String {
+  static func whyNothingIsReady(_ planned: [Ticket], board: Board, label: String?) -> String {
     let scope = label.map { " labelled \($0)" } ?? ""
-    let planned = candidates.filter { $0.state == .planned }
     if planned.isEmpty {
-      let proposed = candidates.filter { $0.state == .proposed }.count
+      // Proposed tickets are counted from summaries, whatever their labels.
+      let proposed = label == nil ? board.summaries.filter { $0.state == .proposed }.count : 0
       let hint =
         proposed > 0
         ? " (\(proposed) proposed: 'git draft move ID planned' plans one)"

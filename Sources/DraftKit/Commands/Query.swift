@@ -78,19 +78,29 @@ public struct TicketQuery: Sendable, Equatable {
   }
 
   /// `tickets` (in id order, as the board holds them) in this query's order; ties keep id
-  /// order, so the order is total. Sorting integer keys, not tickets, keeps it cheap.
+  /// order, so the order is total.
   public func sorted(_ tickets: [Ticket]) -> [Ticket] {
+    sorted(tickets) { ($0.priority, $0.createdAt, $0.updatedAt) }
+  }
+
+  public func sorted(_ summaries: [TicketSummary]) -> [TicketSummary] {
+    sorted(summaries) { ($0.priority, $0.createdAt, $0.updatedAt) }
+  }
+
+  /// Sorting integer keys, not the items, keeps it cheap.
+  private func sorted<Item>(_ items: [Item], _ fields: (Item) -> (Int, Int64, Int64)) -> [Item] {
     var keys: [(Int64, Int64, Int)] = []
-    keys.reserveCapacity(tickets.count)
-    for (index, ticket) in tickets.enumerated() {
+    keys.reserveCapacity(items.count)
+    for (index, item) in items.enumerated() {
+      let (priority, created, updated) = fields(item)
       switch sort {
-      case .priority: keys.append((Int64(ticket.priority), ticket.createdAt, index))
-      case .created: keys.append((-ticket.createdAt, 0, index))
-      case .updated: keys.append((-ticket.updatedAt, 0, index))
+      case .priority: keys.append((Int64(priority), created, index))
+      case .created: keys.append((-created, 0, index))
+      case .updated: keys.append((-updated, 0, index))
       }
     }
     keys.sort { $0 < $1 }
-    return keys.map { tickets[$0.2] }
+    return keys.map { items[$0.2] }
   }
 }
 

@@ -17,10 +17,21 @@ public struct BoardView: Sendable {
     self.palette = palette
   }
 
+  /// The tickets a column shows, most urgent first, by state: the view is computed from the
+  /// summaries of all tickets, so only the cards shown need decoding.
+  func columns(_ summaries: [TicketSummary]) -> [(WorkflowState, [TicketSummary])] {
+    var byState: [WorkflowState: [TicketSummary]] = [:]
+    for summary in summaries { byState[summary.state, default: []].append(summary) }
+    return states.map { ($0, TicketQuery().sorted(byState[$0] ?? [])) }
+  }
+
+  /// The ids of the cards this view shows: what a board for it must decode.
+  public func cards(_ summaries: [TicketSummary]) -> Set<String> {
+    Set(columns(summaries).flatMap { shown($0.1).map(\.id) })
+  }
+
   public func render(_ board: Board) -> String {
-    var byState: [WorkflowState: [Ticket]] = [:]
-    for ticket in board.tickets { byState[ticket.state, default: []].append(ticket) }
-    var columns = states.map { ($0, TicketQuery().sorted(byState[$0] ?? [])) }
+    var columns = columns(board.summaries)
     // Too many columns for the width: empty ones go first, then columns become sections.
     if columnWidth(columns.count) < Self.minimumColumn { columns = columns.filter { !$0.1.isEmpty } }
     if columns.isEmpty { return "no tickets in \(states.map(\.rawValue).joined(separator: ", "))" }
@@ -33,7 +44,7 @@ public struct BoardView: Sendable {
           state, Terminal.pad("\(state.rawValue.uppercased()) (\(tickets.count))", to: columnWidth))
       ]
       cell.append(String(repeating: "─", count: columnWidth))
-      cell += shown(tickets).map { card($0, board, width: columnWidth) }
+      cell += shown(tickets).compactMap { board.ticket($0.id) }.map { card($0, board, width: columnWidth) }
       if hidden(tickets) > 0 {
         cell.append(palette.dim(Terminal.pad("+\(hidden(tickets)) more", to: columnWidth)))
       }
@@ -54,10 +65,10 @@ public struct BoardView: Sendable {
 
   private func columnWidth(_ count: Int) -> Int { (width - Self.gap * (count - 1)) / max(count, 1) }
 
-  private func sections(_ columns: [(WorkflowState, [Ticket])], _ board: Board) -> String {
+  private func sections(_ columns: [(WorkflowState, [TicketSummary])], _ board: Board) -> String {
     columns.map { state, tickets in
       var lines = [palette.state(state, "\(state.rawValue.uppercased()) (\(tickets.count))")]
-      lines += shown(tickets).map { ticket in
+      lines += shown(tickets).compactMap { board.ticket($0.id) }.map { ticket in
         var line = "  " + card(ticket, board, width: max(width - 2, Self.minimumColumn))
         while line.hasSuffix(" ") { line.removeLast() }
         return line
@@ -67,10 +78,10 @@ public struct BoardView: Sendable {
     }.joined(separator: "\n\n")
   }
 
-  private func shown(_ tickets: [Ticket]) -> ArraySlice<Ticket> {
+  private func shown(_ tickets: [TicketSummary]) -> ArraySlice<TicketSummary> {
     limit > 0 ? tickets.prefix(limit) : tickets[...]
   }
-  private func hidden(_ tickets: [Ticket]) -> Int { limit > 0 ? max(tickets.count - limit, 0) : 0 }
+  private func hidden(_ tickets: [TicketSummary]) -> Int { limit > 0 ? max(tickets.count - limit, 0) : 0 }
 
   /// `abc1234 P1 Title…`, exactly `width` columns.
   private func card(_ ticket: Ticket, _ board: Board, width: Int) -> String {
