@@ -19,6 +19,10 @@ SWIFTFLAGS ?=
 INSTALL ?= install
 
 SWIFTPM = --scratch-path $(BUILDDIR) $(SWIFTFLAGS)
+# Release builds link the Swift runtime statically: each command starts in ~6 ms instead of
+# ~9 ms, which matters for a tool run thousands of times by scripts and agents. lld, because
+# gold prints a warning about glibc's mktemp from Foundation's static archive.
+RELEASE = -c release --static-swift-stdlib -Xswiftc -use-ld=lld $(SWIFTPM)
 MANPAGES = $(wildcard man/*.1)
 
 .PHONY: all deps build install uninstall test bench format clean
@@ -30,14 +34,14 @@ deps:
 	@bash scripts/install-deps.sh
 
 build:
-	$(SWIFT) build -c release $(SWIFTPM)
+	$(SWIFT) build $(RELEASE)
 
 # Steps run in order even under `make -j`: dependencies, build, copy.
 install:
 	@bash scripts/install-deps.sh
-	$(SWIFT) build -c release $(SWIFTPM)
+	$(SWIFT) build $(RELEASE)
 	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)"
-	$(INSTALL) -m 755 "$$($(SWIFT) build -c release $(SWIFTPM) --show-bin-path)/git-draft" \
+	$(INSTALL) -m 755 "$$($(SWIFT) build $(RELEASE) --show-bin-path)/git-draft" \
 		"$(DESTDIR)$(BINDIR)/git-draft"
 	$(INSTALL) -m 644 $(MANPAGES) "$(DESTDIR)$(MAN1DIR)/"
 	@echo "Installed $(DESTDIR)$(BINDIR)/git-draft and $(words $(MANPAGES)) man pages in $(DESTDIR)$(MAN1DIR)"

@@ -6,7 +6,7 @@
 #
 # Environment:
 #   BENCH_TICKETS      tickets on the board (default 10000)
-#   GIT_DRAFT          a git-draft binary to use; otherwise `swift build -c release` is run
+#   GIT_DRAFT          a git-draft binary to use; otherwise the release build of `make install` is made
 #   BENCH_WARMUP       hyperfine warm-up runs of read commands (default 2)
 #   BENCH_IMPORT_RUNS  timed runs of each import, each on a fresh repository (default 3)
 #   BENCH_SLOW_S       a command whose first run takes longer than this many seconds is not
@@ -49,9 +49,11 @@ if [[ -n ${GIT_DRAFT:-} ]]; then
   [[ -x $BIN ]] || die "GIT_DRAFT=$GIT_DRAFT is not an executable"
 else
   have swift || die "swift is missing; install Swift 6 or set GIT_DRAFT to a git-draft binary"
-  log "building: swift build -c release"
-  swift build -c release --package-path "$ROOT" >&2
-  BIN=$(swift build -c release --package-path "$ROOT" --show-bin-path)/git-draft
+  # The same release build `make install` makes (see RELEASE in the Makefile).
+  release=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld --package-path "$ROOT")
+  log "building: swift build ${release[*]}"
+  swift build "${release[@]}" >&2
+  BIN=$(swift build "${release[@]}" --show-bin-path)/git-draft
   [[ -x $BIN ]] || die "the build left no binary at $BIN"
 fi
 
