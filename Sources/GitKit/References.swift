@@ -25,19 +25,9 @@ extension Repository {
   /// All direct references whose names match `glob` (as `git for-each-ref` does), in name order.
   /// Symbolic references are skipped: nothing under our namespace should be one.
   public func references(matching glob: String) throws -> [Reference] {
-    var iterator: OpaquePointer?
-    try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "cannot list references")
-    defer { git_reference_iterator_free(iterator) }
     var found: [Reference] = []
-    var reference: OpaquePointer?
-    while true {
-      let result = git_reference_next(&reference, iterator)
-      if result == GIT_ITEROVER.rawValue { break }
-      try check(result, "cannot list references")
-      defer { git_reference_free(reference) }
-      guard let target = git_reference_target(reference) else { continue }
-      found.append(
-        Reference(name: String(cString: git_reference_name(reference)), target: ObjectID(target.pointee)))
+    try forEachReference(matching: glob) { name, target in
+      found.append(Reference(name: String(decoding: name, as: UTF8.self), target: target))
     }
     return found.sorted { $0.name < $1.name }
   }

@@ -25,6 +25,15 @@ struct LinkOptions: ParsableArguments {
     if let parent { return (.parent, parent) }
     return (.related, related!)
   }
+
+  /// The two tickets' full ids and the relation, resolved on `board`, and the link as text.
+  func resolve(_ id: String, on board: Board) throws -> (
+    from: String, relation: LinkRelation, to: String, text: String
+  ) {
+    let (relation, other) = self.relation
+    let (from, to) = (try board.resolve(id).id, try board.resolve(other).id)
+    return (from, relation, to, "\(board.shortID(from)) \(relation.rawValue) \(board.shortID(to))")
+  }
 }
 
 struct Link: ParsableCommand {
@@ -38,11 +47,8 @@ struct Link: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
-    let board = try draft.board()
-    let (relation, other) = link.relation
-    let (from, to) = (try board.resolve(id).id, try board.resolve(other).id)
+    let (from, relation, to, text) = try link.resolve(id, on: try draft.board())
     let change = try draft.link(from, relation, to)
-    let text = "\(board.shortID(from)) \(relation.rawValue) \(board.shortID(to))"
     Output.line(change.changed ? "Linked: \(text)" : "Already linked: \(text)")
   }
 }

@@ -11,10 +11,8 @@ struct Unlink: ParsableCommand {
 
   func run() throws {
     let draft = try Draft()
-    let board = try draft.board()
-    let (relation, other) = link.relation
-    let (from, to) = (try board.resolve(id).id, try board.resolve(other).id)
+    let (from, relation, to, text) = try link.resolve(id, on: try draft.board())
     try draft.unlink(from, relation, to)
-    Output.line("Unlinked: \(board.shortID(from)) \(relation.rawValue) \(board.shortID(to))")
+    Output.line("Unlinked: \(text)")
   }
 }
