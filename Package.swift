@@ -16,8 +16,9 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev", "pkg-config"])]
     ),
+    .systemLibrary(name: "CSystem"),
     .target(name: "GitKit", dependencies: ["CLibgit2"]),
-    .target(name: "DraftKit", dependencies: ["GitKit"]),
+    .target(name: "DraftKit", dependencies: ["GitKit", "CSystem"]),
     .executableTarget(
       name: "git-draft",
       dependencies: [

@@ -86,7 +86,7 @@ public struct Board: Sendable {
 
   /// Planned, unblocked and unclaimed: what `next` may hand out.
   public func isReady(_ ticket: Ticket) -> Bool {
-    ticket.state == .planned && openBlockers(of: ticket).isEmpty
+    ticket.state == .planned && ticket.activeClaim() == nil && openBlockers(of: ticket).isEmpty
   }
 
   /// The shortest prefix of at least 7 digits that no other id on the board shares.

@@ -18,7 +18,7 @@ import Glibc
 ///                     created, updated: Int64)
 ///     links, payloads
 final class BoardCache {
-  static let header = Array("git-draft board cache 5\n".utf8)
+  static let header = Array("git-draft board cache 6\n".utf8)
   static let entrySize = 120
 
   struct Entry {

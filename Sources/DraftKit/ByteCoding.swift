@@ -78,6 +78,8 @@ extension Ticket {
     writer.write(updatedAt)
     writer.write(commentCount)
     writer.write(conflictCount)
+    writer.write(claim.map { [$0.holder.name, $0.holder.email, $0.machine] } ?? [])
+    writer.write(claim?.until ?? 0)
   }
 
   convenience init(from reader: inout ByteReader) throws {
@@ -90,6 +92,13 @@ extension Ticket {
       labels: try reader.strings(),
       blockedBy: try reader.strings(), parent: try reader.strings().first, related: try reader.strings(),
       author: Person(name: try reader.string(), email: try reader.string()), createdAt: try reader.int64(),
-      updatedAt: try reader.int64(), commentCount: try reader.int(), conflictCount: try reader.int())
+      updatedAt: try reader.int64(), commentCount: try reader.int(), conflictCount: try reader.int(),
+      claim: try Self.claim(try reader.strings(), until: try reader.int64()))
+  }
+
+  private static func claim(_ fields: [String], until: Int64) throws -> Claim? {
+    guard !fields.isEmpty else { return nil }
+    guard fields.count == 3 else { throw ByteReader.Damaged() }
+    return Claim(holder: Person(name: fields[0], email: fields[1]), machine: fields[2], until: until)
   }
 }

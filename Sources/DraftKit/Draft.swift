@@ -74,11 +74,10 @@ public final class Draft {
   /// Appends ops to a ticket; `makeOps` sees its current state and runs again if a concurrent
   /// writer got there first. Returning no ops writes nothing.
   @discardableResult
-  func change(_ id: String, _ message: String, makeOps: (TicketDetail) throws -> [Operation]) throws -> Change
-  {
+  func change(_ id: String, makeOps: (TicketDetail) throws -> [Operation]) throws -> Change {
     let author = try author()
     do {
-      try tickets.append(to: id, author: author, message: message) { entity in
+      try tickets.append(to: id, author: author) { entity in
         let current = try TicketReplay.replay(entity)
         let ops = try makeOps(current)
         guard !ops.isEmpty else { throw Unchanged(detail: current) }

@@ -108,21 +108,21 @@ public struct EntityStore {
 
   /// Writes a new entity whose first pack is `pack`; its id is the sha256 of that pack.
   @discardableResult
-  public func create(_ pack: OpPack, message: String) throws -> (id: String, tip: ObjectID) {
-    let entity = try prepare([pack], message: message)
+  public func create(_ pack: OpPack) throws -> (id: String, tip: ObjectID) {
+    let entity = try prepare([pack])
     try publish(entity)
     return entity
   }
 
   /// Writes the objects of a new entity, a chain of commits holding `packs` in order, without
   /// making a ref point at them yet.
-  public func prepare(_ packs: [OpPack], message: String) throws -> (id: String, tip: ObjectID) {
+  public func prepare(_ packs: [OpPack]) throws -> (id: String, tip: ObjectID) {
     var id = ""
     var tip: ObjectID?
     for (index, pack) in packs.enumerated() {
       let (blob, bytes) = try writePack(pack)
       if index == 0 { id = SHA256.hex(of: bytes) }
-      tip = try writeCommit(pack: blob, parents: tip.map { [$0] } ?? [], author: pack, message: message)
+      tip = try writeCommit(pack: blob, parents: tip.map { [$0] } ?? [], author: pack)
     }
     guard let tip else { throw DraftError(.invalidInput, "an entity needs at least one op pack") }
     return (id, tip)
@@ -140,7 +140,7 @@ public struct EntityStore {
   /// as it is now; when another writer moved the tip first, it is called again on the new state.
   @discardableResult
   public func append(
-    to id: String, author: Person, message: String, makeOps: (Entity) throws -> [Operation]
+    to id: String, author: Person, makeOps: (Entity) throws -> [Operation]
   ) throws -> ObjectID {
     var attempt = 0
     while true {
@@ -149,14 +149,9 @@ public struct EntityStore {
         throw DraftError(.notFound, "no ticket \(id)")
       }
       let entity = try read(id: id, tip: tip)
-      let ops = try makeOps(entity)
-      let lamport = entity.commits.last!.pack.lamport + 1
-      let pack = OpPack(author: author, lamport: lamport, time: Self.now(), ops: ops)
-      let (blob, _) = try writePack(pack)
-      let commit = try writeCommit(pack: blob, parents: [tip], author: pack, message: message)
+      let commit = try commit(try makeOps(entity), onto: entity, author: author)
       do {
-        try repository.updateReference(
-          refName(id), to: commit, expecting: tip, message: "git-draft: \(message)")
+        try repository.updateReference(refName(id), to: commit, expecting: tip, message: "git-draft: append")
         return commit
       } catch let error as GitError where error.isRace && attempt < 200 {
         Self.backOff(attempt)
@@ -166,36 +161,64 @@ public struct EntityStore {
     }
   }
 
+  /// Writes a commit holding `ops` on top of `entity`'s tip, without moving any ref.
+  public func commit(_ ops: [Operation], onto entity: Entity, author: Person) throws -> ObjectID {
+    let pack = OpPack(
+      author: author, lamport: entity.commits.last!.pack.lamport + 1, time: Self.now(), ops: ops)
+    let (blob, _) = try writePack(pack)
+    return try writeCommit(pack: blob, parents: [entity.tip], author: pack)
+  }
+
+  /// What `merge` did.
+  public enum MergeOutcome: Sendable, Equatable {
+    /// The local ref already contained the other tip.
+    case unchanged
+    /// There was no local ref: it now points at the other tip.
+    case created
+    /// Local was behind: it now points at the other tip.
+    case fastForwarded
+    /// Both had moved: a merge commit (with no ops) joins them.
+    case merged
+  }
+
   /// Brings `other` (a tip of the same entity from another clone) into the local ref: nothing
   /// when it is already contained, a fast-forward when local is behind, else a merge commit
-  /// whose pack has no ops. `other` is validated first and never replaces local history.
+  /// whose pack has no ops. `other` is validated first (its history must start at the same
+  /// root commit as local's) and never replaces local history.
   @discardableResult
-  public func merge(id: String, other: ObjectID, author: Person) throws -> ObjectID {
-    _ = try read(id: id, tip: other)
+  public func merge(id: String, other: ObjectID, author: Person) throws -> (
+    tip: ObjectID, outcome: MergeOutcome
+  ) {
+    var theirs: Entity?
     var attempt = 0
     while true {
       attempt += 1
       let local = try git { try repository.referenceTarget(refName(id)) }
+      // Commits local already has were checked when they arrived.
+      if let local, try git({ try repository.contains(other, in: local) }) { return (local, .unchanged) }
+      let incoming = try theirs ?? read(id: id, tip: other)
+      theirs = incoming
       let target: ObjectID
+      let outcome: MergeOutcome
       if let local {
-        if try git({ try repository.contains(other, in: local) }) { return local }
+        let ours = try read(id: id, tip: local)
+        guard ours.commits[0].id == incoming.commits[0].id else {
+          throw corrupt(id, "the other history starts at a different root commit (\(incoming.commits[0].id))")
+        }
         if try git({ try repository.contains(local, in: other) }) {
-          target = other
+          (target, outcome) = (other, .fastForwarded)
         } else {
-          let ours = try read(id: id, tip: local)
-          let theirs = try read(id: id, tip: other)
-          let lamport = max(ours.commits.last!.pack.lamport, theirs.commits.last!.pack.lamport) + 1
+          let lamport = max(ours.commits.last!.pack.lamport, incoming.commits.last!.pack.lamport) + 1
           let pack = OpPack(author: author, lamport: lamport, time: Self.now(), ops: [])
           let (blob, _) = try writePack(pack)
-          let parents = [local, other]
-          target = try writeCommit(pack: blob, parents: parents, author: pack, message: "merge")
+          (target, outcome) = (try writeCommit(pack: blob, parents: [local, other], author: pack), .merged)
         }
       } else {
-        target = other
+        (target, outcome) = (other, .created)
       }
       do {
         try repository.updateReference(refName(id), to: target, expecting: local, message: "git-draft: merge")
-        return target
+        return (target, outcome)
       } catch let error as GitError where error.isRace && attempt < 200 {
         Self.backOff(attempt)
       } catch let error as GitError {
@@ -218,7 +241,9 @@ public struct EntityStore {
     return (try git { try repository.write(bytes, as: .blob) }, bytes)
   }
 
-  func writeCommit(pack blob: ObjectID, parents: [ObjectID], author pack: OpPack, message: String) throws
+  /// The commit's message is a summary of its pack, so the same pack on the same parents
+  /// always makes the same commit (an imported history reproduces the original commits).
+  func writeCommit(pack blob: ObjectID, parents: [ObjectID], author pack: OpPack) throws
     -> ObjectID
   {
     try git {
@@ -228,11 +253,11 @@ public struct EntityStore {
       ])
       let signature = Signature(name: pack.author.name, email: pack.author.email, time: pack.time)
       return try repository.writeCommit(
-        tree: tree, parents: parents, author: signature, message: message + "\n")
+        tree: tree, parents: parents, author: signature, message: pack.summary + "\n")
     }
   }
 
-  static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+  public static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
   /// Sleeps a short, growing, jittered time so racing writers spread out.
   static func backOff(_ attempt: Int) {

@@ -33,11 +33,16 @@ public enum Operation: Sendable, Equatable {
   case comment(body: String, author: Person?, at: Int64?)
   case link(LinkKind, target: String)
   case unlink(LinkKind, target: String)
+  /// The pack's author takes (or renews) the ticket from `machine` until the given time.
+  case claim(machine: String, until: Int64)
+  /// Ends the author's claim from `machine`; `force` ends anyone's.
+  case release(machine: String, force: Bool)
 }
 
 extension Operation: Codable {
   private enum Key: String, CodingKey {
     case type, title, body, state, priority, nonce, label, from, to, reason, author, at, link, target
+    case machine, until, force
   }
 
   private enum Tag: String, Codable {
@@ -47,7 +52,7 @@ extension Operation: Codable {
     case setPriority = "set_priority"
     case addLabel = "add_label"
     case removeLabel = "remove_label"
-    case move, comment, link, unlink
+    case move, comment, link, unlink, claim, release
   }
 
   public init(from decoder: Decoder) throws {
@@ -80,6 +85,12 @@ extension Operation: Codable {
     case .unlink:
       self = .unlink(
         try c.decode(LinkKind.self, forKey: .link), target: try c.decode(String.self, forKey: .target))
+    case .claim:
+      self = .claim(
+        machine: try c.decode(String.self, forKey: .machine), until: try c.decode(Int64.self, forKey: .until))
+    case .release:
+      self = .release(
+        machine: try c.decode(String.self, forKey: .machine), force: try c.decode(Bool.self, forKey: .force))
     }
   }
 
@@ -126,6 +137,14 @@ extension Operation: Codable {
       try c.encode(Tag.unlink, forKey: .type)
       try c.encode(kind, forKey: .link)
       try c.encode(target, forKey: .target)
+    case .claim(let machine, let until):
+      try c.encode(Tag.claim, forKey: .type)
+      try c.encode(machine, forKey: .machine)
+      try c.encode(until, forKey: .until)
+    case .release(let machine, let force):
+      try c.encode(Tag.release, forKey: .type)
+      try c.encode(machine, forKey: .machine)
+      try c.encode(force, forKey: .force)
     }
   }
 }
@@ -149,5 +168,32 @@ public struct OpPack: Codable, Sendable, Equatable {
     self.lamport = lamport
     self.time = time
     self.ops = ops
+  }
+}
+
+extension OpPack {
+  /// One line saying what the pack does: the message of the commit that holds it.
+  var summary: String {
+    guard let first = ops.first else { return "merge" }
+    return ops.count == 1 ? first.summary : "\(first.summary) (+\(ops.count - 1) more)"
+  }
+}
+
+extension Operation {
+  var summary: String {
+    switch self {
+    case .create(let title, _, _, _, _): "create: \(Terminal.clean(String(title.prefix(72))))"
+    case .setTitle: "edit title"
+    case .setBody: "edit body"
+    case .setPriority(let priority): "set priority \(priority)"
+    case .addLabel(let label): "label \(Terminal.clean(label))"
+    case .removeLabel(let label): "unlabel \(Terminal.clean(label))"
+    case .move(let from, let to, _): "move \(from.rawValue) → \(to.rawValue)"
+    case .comment: "comment"
+    case .link(let kind, let target): "link \(kind.rawValue) \(target.prefix(12))"
+    case .unlink(let kind, let target): "unlink \(kind.rawValue) \(target.prefix(12))"
+    case .claim(let machine, _): "claim on \(Terminal.clean(machine))"
+    case .release: "release"
+    }
   }
 }

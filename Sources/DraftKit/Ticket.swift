@@ -21,11 +21,13 @@ public final class Ticket: @unchecked Sendable, Equatable {
   public internal(set) var updatedAt: Int64
   public internal(set) var commentCount: Int
   public internal(set) var conflictCount: Int
+  /// The last claim taken, expired or not (see `activeClaim`).
+  public internal(set) var claim: Claim?
 
   init(
     id: String, title: String, body: String, state: WorkflowState, priority: Int, labels: [String] = [],
     blockedBy: [String] = [], parent: String? = nil, related: [String] = [], author: Person, createdAt: Int64,
-    updatedAt: Int64, commentCount: Int = 0, conflictCount: Int = 0
+    updatedAt: Int64, commentCount: Int = 0, conflictCount: Int = 0, claim: Claim? = nil
   ) {
     self.id = id
     self.title = title
@@ -41,6 +43,12 @@ public final class Ticket: @unchecked Sendable, Equatable {
     self.updatedAt = updatedAt
     self.commentCount = commentCount
     self.conflictCount = conflictCount
+    self.claim = claim
+  }
+
+  /// The claim if it has not expired at `now`.
+  public func activeClaim(at now: Int64 = EntityStore.now()) -> Claim? {
+    claim.flatMap { $0.until > now ? $0 : nil }
   }
 
   public static func == (lhs: Ticket, rhs: Ticket) -> Bool {
@@ -49,7 +57,7 @@ public final class Ticket: @unchecked Sendable, Equatable {
       && lhs.parent == rhs.parent && lhs.related == rhs.related && lhs.author == rhs.author
       && lhs.createdAt == rhs.createdAt && lhs.updatedAt == rhs.updatedAt
       && lhs.commentCount == rhs.commentCount
-      && lhs.conflictCount == rhs.conflictCount
+      && lhs.conflictCount == rhs.conflictCount && lhs.claim == rhs.claim
   }
 }
 
@@ -70,6 +78,21 @@ extension Ticket {
 
   /// Every ticket this one links to, whatever the kind of link.
   var linkedIDs: [String] { blockedBy + related + (parent.map { [$0] } ?? []) }
+}
+
+/// Who is working a ticket, from which machine, until when (a lease: renewed while working,
+/// anyone may take the ticket over once it has expired).
+public struct Claim: Sendable, Equatable {
+  public var holder: Person
+  public var machine: String
+  public var until: Int64
+
+  /// True when `author` on `machine` holds it (and may renew or release it).
+  func isHeld(by author: Person, on machine: String) -> Bool {
+    holder.email == author.email && self.machine == machine
+  }
+
+  public var display: String { "\(holder.display) on \(machine) until \(RFC3339.format(until))" }
 }
 
 public struct Comment: Sendable, Equatable {

@@ -78,6 +78,24 @@ enum TicketReplay {
           case .parent: if ticket.parent == target { ticket.parent = nil }
           case .related: related.remove(target)
           }
+        case .claim(let machine, let until):
+          entry.action = "claimed"
+          entry.detail = "on \(machine) until \(RFC3339.format(until))"
+          // Decided by the pack's own time, not the reader's clock: every clone agrees.
+          if let held = ticket.claim, held.until > pack.time, !held.isHeld(by: pack.author, on: machine) {
+            entry.conflict = "already claimed by \(held.display)"
+          } else {
+            ticket.claim = Claim(holder: pack.author, machine: machine, until: until)
+          }
+        case .release(let machine, let force):
+          entry.action = "released"
+          if let held = ticket.claim,
+            force || held.until <= pack.time || held.isHeld(by: pack.author, on: machine)
+          {
+            ticket.claim = nil
+          } else {
+            entry.conflict = ticket.claim.map { "claimed by \($0.display)" } ?? "it was not claimed"
+          }
         }
         if entry.conflict != nil { ticket.conflictCount += 1 }
         history.append(entry)
@@ -119,6 +137,10 @@ enum TicketReplay {
     case .link(_, let target), .unlink(_, let target):
       guard EntityStore.isEntityID(target), target != ticket else {
         throw bad("a link to '\(target.prefix(80))'")
+      }
+    case .claim(let machine, _), .release(let machine, _):
+      guard !machine.isEmpty, machine.utf8.count <= Limits.labelBytes else {
+        throw bad("a claim's machine name")
       }
     }
   }

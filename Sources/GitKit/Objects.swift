@@ -101,6 +101,20 @@ extension Repository {
     return ObjectID(git_tree_entry_id(entry).pointee)
   }
 
+  /// The entries of tree `tree`, in git's order.
+  public func treeEntries(_ tree: ObjectID) throws -> [TreeEntry] {
+    var oid = tree.raw
+    var object: OpaquePointer?
+    try check(git_tree_lookup(&object, pointer, &oid), "cannot read tree \(tree)")
+    defer { git_tree_free(object) }
+    return (0..<git_tree_entrycount(object)).compactMap { index in
+      guard let entry = git_tree_entry_byindex(object, index) else { return nil }
+      return TreeEntry(
+        name: String(cString: git_tree_entry_name(entry)), id: ObjectID(git_tree_entry_id(entry).pointee),
+        isTree: git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+    }
+  }
+
   public func writeCommit(
     tree: ObjectID, parents: [ObjectID], author: Signature, message: String
   ) throws -> ObjectID {

@@ -76,6 +76,31 @@ extension Repository {
     git_reference_free(reference)
   }
 
+  /// Points `name` at `target` whatever it pointed at: for refs only this program keeps
+  /// (tracking refs of what a remote has), never for refs that hold data.
+  public func setReference(_ name: String, to target: ObjectID, message: String) throws {
+    var reference: OpaquePointer?
+    var oid = target.raw
+    try check(git_reference_create(&reference, pointer, name, &oid, 1, message), "cannot update \(name)")
+    git_reference_free(reference)
+  }
+
+  /// Deletes `name` whatever it points at (a tracking ref), if it exists.
+  public func removeReference(_ name: String) throws {
+    let result = git_reference_remove(pointer, name)
+    if result == GIT_ENOTFOUND.rawValue { return }
+    try check(result, "cannot delete \(name)")
+  }
+
+  /// The short name of the branch HEAD is on, or nil when HEAD is detached or unborn.
+  public func currentBranch() -> String? {
+    var head: OpaquePointer?
+    guard git_repository_head(&head, pointer) == 0 else { return nil }
+    defer { git_reference_free(head) }
+    guard git_reference_is_branch(head) == 1, let name = git_reference_shorthand(head) else { return nil }
+    return String(cString: name)
+  }
+
   /// Deletes `name` if it still points at `expected`.
   public func deleteReference(_ name: String, expecting expected: ObjectID) throws {
     var reference: OpaquePointer?

@@ -15,7 +15,8 @@ struct GitDraft: ParsableCommand {
     subcommands: [
       Init.self, New.self, List.self, Show.self, Edit.self, CommentCommand.self, Move.self, Link.self,
       Unlink.self,
-      Next.self, Log.self, BoardCommand.self, Import.self, Export.self,
+      Next.self, Log.self, BoardCommand.self, Import.self, Export.self, Sync.self, Pull.self, Push.self,
+      ClaimCommand.self, Release.self,
     ]
   )
 

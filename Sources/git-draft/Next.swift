@@ -16,11 +16,38 @@ struct Next: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Print the whole ready queue in order.")
   var all = false
 
+  @Flag(help: "Claim the ticket for this machine; if another machine takes it first, the next one.")
+  var claim = false
+
+  @Option(help: "With --claim: how long the claim lasts unless renewed (default: 30m).")
+  var lease: LeaseArgument?
+
+  @OptionGroup var claimOptions: ClaimOptions
+
   @OptionGroup var colors: ColorOptions
+
+  func validate() throws {
+    if claim && all { throw ValidationError("--claim takes one ticket; it does not go with --all") }
+    if !claim && (lease != nil || claimOptions.offline || claimOptions.remote != nil) {
+      throw ValidationError("--lease, --offline and --remote go with --claim")
+    }
+  }
 
   func run() throws {
     let draft = try Draft()
-    let (board, result) = try draft.next(label: label, complete: json)
+    let board: Board
+    let result: NextResult
+    if claim {
+      result = try draft.claimNext(
+        label: label, lease: lease?.seconds ?? Draft.defaultLease, scope: claimOptions.scope)
+      if case .ready(let claimed) = result {
+        board = try json ? draft.board() : draft.board(around: claimed[0].id).board
+      } else {
+        board = try draft.board(selecting: { _ in [] })
+      }
+    } else {
+      (board, result) = try draft.next(label: label, complete: json)
+    }
     Output.warnInvalid(board)
     Output.keepUntilExit(board)
     switch result {

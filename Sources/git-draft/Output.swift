@@ -36,8 +36,10 @@ enum Output {
   }
 
   /// Reports refs that could not be read as tickets (by name, a few at most).
-  static func warnInvalid(_ board: Board) {
-    for entry in board.invalid.prefix(10) { warn("skipping invalid ticket: \(entry.reason)") }
-    if board.invalid.count > 10 { warn("... and \(board.invalid.count - 10) more invalid tickets") }
+  static func warnInvalid(_ board: Board) { warnInvalid(board.invalid) }
+
+  static func warnInvalid(_ invalid: [InvalidTicket]) {
+    for entry in invalid.prefix(10) { warn("skipping invalid ticket: \(entry.reason)") }
+    if invalid.count > 10 { warn("... and \(invalid.count - 10) more invalid tickets") }
   }
 }

@@ -42,7 +42,7 @@ extension Draft {
       if let parent = request.parent { ops.append(.link(.parent, target: try board.resolve(parent).id)) }
     }
     let pack = OpPack(author: author, lamport: 1, time: EntityStore.now(), ops: ops)
-    return try tickets.create(pack, message: "create: \(request.title.prefix(72))").id
+    return try tickets.create(pack).id
   }
 }
 

@@ -29,7 +29,7 @@ extension Draft {
     for label in edit.addLabels + edit.removeLabels {
       try TicketText.check(label: label).orThrow { DraftError(.invalidInput, $0) }
     }
-    return try change(id, "edit") { current in
+    return try change(id) { current in
       let ticket = current.ticket
       var ops: [Operation] = []
       if let title = edit.title, title != ticket.title { ops.append(.setTitle(title)) }
@@ -49,7 +49,7 @@ extension Draft {
       throw DraftError(.invalidInput, "the comment is empty; give its text with -m or -F")
     }
     try TicketText.check(body: body).orThrow { DraftError(.invalidInput, $0) }
-    return try change(id, "comment") { _ in [.comment(body: body, author: nil, at: nil)] }
+    return try change(id) { _ in [.comment(body: body, author: nil, at: nil)] }
   }
 
   /// Moves a ticket to another state, if the workflow allows it from where it is now.
@@ -58,7 +58,7 @@ extension Draft {
     if let reason, reason.utf8.count > Limits.reasonBytes {
       throw DraftError(.invalidInput, "the reason is over \(Limits.reasonBytes) bytes")
     }
-    return try change(id, "move to \(target.rawValue)") { current in
+    return try change(id) { current in
       let state = current.ticket.state
       if state == target { return [] }
       guard state.canMove(to: target) else {

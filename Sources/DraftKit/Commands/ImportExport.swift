@@ -70,7 +70,7 @@ extension Draft {
     let histories = try plan.histories()
     let prepared = try git {
       try repository.batchWrites {
-        try histories.map { try tickets.prepare($0.packs, message: "import: \($0.title.prefix(72))") }
+        try histories.map { try tickets.prepare($0.packs) }
       }
     }
     try git {

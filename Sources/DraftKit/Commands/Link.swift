@@ -26,7 +26,7 @@ extension Draft {
       }
     case .related: break
     }
-    return try change(holder, "link") { current in
+    return try change(holder) { current in
       let ticket = current.ticket
       switch kind {
       case .blockedBy: return ticket.blockedBy.contains(target) ? [] : [.link(.blockedBy, target: target)]
@@ -49,13 +49,13 @@ extension Draft {
       guard !sides.isEmpty else { throw notLinked(id, relation, other, board) }
       var last: Change?
       for (holder, target) in sides {
-        last = try change(holder, "unlink") { current in
+        last = try change(holder) { current in
           current.ticket.related.contains(target) ? [.unlink(.related, target: target)] : []
         }
       }
       return try Change(detail: detail(id: id), changed: last?.changed ?? false)
     }
-    let result = try change(holder, "unlink") { current in
+    let result = try change(holder) { current in
       let present =
         kind == .blockedBy ? current.ticket.blockedBy.contains(target) : current.ticket.parent == target
       guard present else { throw try notLinked(id, relation, other, board()) }

@@ -31,15 +31,28 @@ extension Draft {
         : "; 'git draft new --state planned TITLE' adds one"
       return "nothing is ready: no planned tickets\(scope)\(hint)"
     }
+    // Every planned ticket is claimed, blocked, or both.
+    let claimed = planned.filter { $0.activeClaim() != nil }
     var blockers: [String: Int] = [:]
-    for ticket in planned { for id in board.openBlockers(of: ticket) { blockers[id, default: 0] += 1 } }
-    let named = blockers.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(3).map {
-      board.shortID($0.key)
+    for ticket in planned where ticket.activeClaim() == nil {
+      for id in board.openBlockers(of: ticket) { blockers[id, default: 0] += 1 }
     }
-    let more = blockers.count > 3 ? " and \(blockers.count - 3) more" : ""
-    let count =
-      planned.count == 1
-      ? "1 planned ticket\(scope), blocked" : "\(planned.count) planned tickets\(scope), all blocked"
-    return "nothing is ready: \(count) by \(named.joined(separator: ", "))\(more)"
+    let tickets = planned.count == 1 ? "1 planned ticket\(scope)" : "\(planned.count) planned tickets\(scope)"
+    var reasons: [String] = []
+    if !claimed.isEmpty {
+      let holders = Set(claimed.compactMap { $0.activeClaim()?.holder.name }).sorted()
+      let all = claimed.count == planned.count ? (planned.count == 1 ? "" : "all ") : "\(claimed.count) "
+      reasons.append("\(all)claimed by \(holders.prefix(3).map(Terminal.clean).joined(separator: ", "))")
+    }
+    if !blockers.isEmpty {
+      let named = blockers.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(3).map {
+        board.shortID($0.key)
+      }
+      let more = blockers.count > 3 ? " and \(blockers.count - 3) more" : ""
+      let blocked = planned.count - claimed.count
+      let all = claimed.isEmpty ? (planned.count == 1 ? "" : "all ") : "\(blocked) "
+      reasons.append("\(all)blocked by \(named.joined(separator: ", "))\(more)")
+    }
+    return "nothing is ready: \(tickets), \(reasons.joined(separator: "; "))"
   }
 }

@@ -20,7 +20,7 @@ public enum TicketJSON {
       ("parent", ticket.parent.map(JSONValue.string) ?? .null),
       ("children", strings(board.children(of: ticket.id))),
       ("related", strings(board.related(ticket))),
-      ("claimed_by", .null),
+      ("claimed_by", ticket.activeClaim().map(claim) ?? .null),
       ("ready", .bool(board.isReady(ticket))),
       ("author", person(ticket.author)),
       ("created_at", .string(RFC3339.format(ticket.createdAt))),
@@ -52,6 +52,13 @@ public enum TicketJSON {
       ("at", .string(RFC3339.format(entry.at))),
       ("from", text(entry.from)), ("to", text(entry.to)), ("detail", text(entry.detail)),
       ("conflict", text(entry.conflict)),
+    ])
+  }
+
+  static func claim(_ claim: Claim) -> JSONValue {
+    .object([
+      ("name", .string(claim.holder.name)), ("email", .string(claim.holder.email)),
+      ("machine", .string(claim.machine)), ("until", .string(RFC3339.format(claim.until))),
     ])
   }
 

@@ -41,6 +41,7 @@ public struct TicketPrinter: Sendable {
         "Labels:     \(ticket.labels.map { palette.label(Terminal.clean($0)) }.joined(separator: ", "))")
     }
     out.append("Author:     \(Terminal.clean(ticket.author.display))")
+    if let claim = ticket.activeClaim() { out.append("Claimed by: \(Terminal.clean(claim.display))") }
     out.append("Created:    \(RFC3339.format(ticket.createdAt))")
     out.append("Updated:    \(RFC3339.format(ticket.updatedAt))")
     let links: [(String, [String])] = [

@@ -1,0 +1,10 @@
+#ifndef GIT_DRAFT_CSYSTEM_SHIM_H
+#define GIT_DRAFT_CSYSTEM_SHIM_H
+
+#include <spawn.h>
+
+// glibc declares these only under _GNU_SOURCE, which Swift's Glibc module is not built with.
+extern int pipe2(int pipefd[2], int flags);
+extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);
+
+#endif

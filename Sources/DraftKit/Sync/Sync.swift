@@ -1,0 +1,162 @@
+import GitKit
+
+/// What a pull, push or sync did, for a one-line summary.
+public struct SyncReport: Sendable {
+  public var remote: String
+  public var new = 0
+  public var updated = 0
+  public var merged = 0
+  public var unchanged = 0
+  /// Tickets the remote sent that could not be read: reported, skipped, nothing local touched.
+  public var invalid: [InvalidTicket] = []
+  public var pushed = 0
+  /// Refs the remote refused because it moved meanwhile (a sync merges and tries again).
+  public var rejected = 0
+  public var notesMerged = false
+
+  public var summary: String {
+    var parts = [
+      "\(new) new", "\(updated) updated", "\(merged) merged", "\(unchanged) unchanged",
+      "\(invalid.count) invalid",
+    ]
+    if notesMerged { parts.append("notes merged") }
+    var line = "\(remote): " + parts.joined(separator: ", ") + "; pushed \(pushed)"
+    if rejected > 0 { line += ", \(rejected) rejected" }
+    return line
+  }
+}
+
+extension Draft {
+  static let ticketsGlob = "refs/draft/tickets/*"
+  static let syncRounds = 5
+
+  /// Fetches the remote's board into the tracking refs and merges every ticket and the notes.
+  public func pull(from remote: String? = nil) throws -> SyncReport {
+    let remote = try Remote.resolve(remote, in: repository)
+    let author = try author()
+    var report = SyncReport(remote: remote.name)
+    try fetchBoard(remote)
+    try mergeTracked(remote, author: author, into: &report)
+    return report
+  }
+
+  /// Pushes local changes (fast-forwards only); refused refs are reported, never forced.
+  public func push(to remote: String? = nil) throws -> SyncReport {
+    let remote = try Remote.resolve(remote, in: repository)
+    var report = SyncReport(remote: remote.name)
+    try pushChanged(remote, into: &report)
+    if report.rejected > 0 {
+      throw DraftError(
+        .invalidInput,
+        "\(remote.name) refused \(report.rejected) ticket(s) it has newer changes for; run 'git draft sync \(remote.name)'"
+      )
+    }
+    return report
+  }
+
+  /// Pull, then push; when the remote moved in between, pull and push again (a few times).
+  public func sync(with remote: String? = nil) throws -> SyncReport {
+    let remote = try Remote.resolve(remote, in: repository)
+    let author = try author()
+    var report = SyncReport(remote: remote.name)
+    for _ in 0..<Self.syncRounds {
+      report.rejected = 0
+      try fetchBoard(remote)
+      try mergeTracked(remote, author: author, into: &report)
+      try pushChanged(remote, into: &report)
+      if report.rejected == 0 { return report }
+    }
+    return report
+  }
+
+  func fetchBoard(_ remote: Remote) throws {
+    try GitTransport(repository: repository).fetch(
+      remote,
+      [
+        "+refs/draft/*:\(remote.trackingPrefix)draft/*",
+        "+\(Notes.ref)*:\(remote.trackingRef(Notes.ref))*",
+      ])
+  }
+
+  /// Every tracked ticket merged into the local board. The remote's refs are untrusted: each
+  /// is validated by the merge, and one that fails is reported and skipped.
+  func mergeTracked(_ remote: Remote, author: Person, into report: inout SyncReport) throws {
+    let local = try referenceMap(Self.ticketsGlob)
+    let trackingTickets = remote.trackingPrefix + "draft/tickets/"
+    var pending: [(id: String, tip: ObjectID)] = []
+    try git {
+      try repository.forEachReference(matching: trackingTickets + "*") { name, tip in
+        let id = String(decoding: name[trackingTickets.utf8.count...], as: UTF8.self)
+        guard EntityStore.isEntityID(id) else {
+          let ref = String(decoding: name, as: UTF8.self)
+          return report.invalid.append(InvalidTicket(ref: ref, reason: "\(ref) is not named by a ticket id"))
+        }
+        if local[id] == tip { report.unchanged += 1 } else { pending.append((id, tip)) }
+      }
+    }
+    for (id, tip) in pending {
+      do {
+        switch try tickets.merge(id: id, other: tip, author: author).outcome {
+        case .unchanged: report.unchanged += 1
+        case .created: report.new += 1
+        case .fastForwarded: report.updated += 1
+        case .merged: report.merged += 1
+        }
+      } catch let error as DraftError where error.kind == .corrupt {
+        report.invalid.append(InvalidTicket(ref: trackingTickets + id, reason: error.message))
+      }
+    }
+    report.notesMerged = try Notes(repository: repository).merge(
+      remote.trackingRef(Notes.ref), author: author)
+  }
+
+  /// Pushes every local ticket (and the notes) whose tip differs from what the remote was last
+  /// seen to have, then records what it accepted in the tracking refs.
+  func pushChanged(_ remote: Remote, into report: inout SyncReport) throws {
+    let local = try referenceMap(Self.ticketsGlob)
+    let tracked = try referenceMap(
+      remote.trackingPrefix + "draft/tickets/*", dropping: remote.trackingPrefix + "draft/tickets/")
+    var refs = local.filter { tracked[$0.key] != $0.value }.map {
+      (name: tickets.refName($0.key), tip: $0.value)
+    }
+    if let notes = try git({ try repository.referenceTarget(Notes.ref) }),
+      try git({ try repository.referenceTarget(remote.trackingRef(Notes.ref)) }) != notes
+    {
+      refs.append((Notes.ref, notes))
+    }
+    guard !refs.isEmpty else { return }
+    // Thousands of refspecs would overflow a command line: past a few hundred, push the
+    // namespace and let git skip what the remote already has.
+    let refspecs =
+      refs.count > 300
+      ? ["refs/draft/*:refs/draft/*"]
+        + (refs.contains { $0.name == Notes.ref } ? ["\(Notes.ref):\(Notes.ref)"] : [])
+      : refs.map { "\($0.name):\($0.name)" }
+    let outcomes = try GitTransport(repository: repository).push(remote, refspecs)
+    let tips = Dictionary(refs.map { ($0.name, $0.tip) }, uniquingKeysWith: { first, _ in first })
+    for outcome in outcomes {
+      guard outcome.accepted else {
+        report.rejected += 1
+        continue
+      }
+      guard let tip = tips[outcome.ref] else { continue }
+      if outcome.reason != "[up to date]" { report.pushed += 1 }
+      try git {
+        try repository.setReference(remote.trackingRef(outcome.ref), to: tip, message: "git-draft: pushed")
+      }
+    }
+  }
+
+  /// Ids (the part of each ref name after `dropping`) and tips of the refs matching `glob`.
+  func referenceMap(_ glob: String, dropping prefix: String = "refs/draft/tickets/") throws -> [String:
+    ObjectID]
+  {
+    var map: [String: ObjectID] = [:]
+    try git {
+      try repository.forEachReference(matching: glob) { name, tip in
+        map[String(decoding: name[prefix.utf8.count...], as: UTF8.self)] = tip
+      }
+    }
+    return map
+  }
+}
