@@ -7,10 +7,22 @@ extension Repository {
   /// so this follows git's own protocol: take `packed-refs.lock` (the lock git and libgit2
   /// use), merge, write, rename. Fails, changing nothing, if any name already exists.
   public func createPackedReferences(_ references: [Reference]) throws {
-    guard !references.isEmpty else { return }
     for reference in references where try referenceTarget(reference.name) != nil {
       throw GitError(.exists, "cannot create \(reference.name): it already exists")
     }
+    try writePacked(references, replacing: false)
+  }
+
+  /// Points many references at new targets at once, whatever they pointed at: for refs only
+  /// this program keeps (what a remote was last seen to have), never for refs that hold data.
+  /// A loose copy of a ref would hide its packed value, so loose copies are removed afterwards.
+  public func setPackedReferences(_ references: [Reference]) throws {
+    try writePacked(references, replacing: true)
+    for reference in references { unlink(commonDirectory + reference.name) }
+  }
+
+  private func writePacked(_ references: [Reference], replacing: Bool) throws {
+    guard !references.isEmpty else { return }
     let path = commonDirectory + "packed-refs"
     let lockPath = path + ".lock"
     let lock = open(lockPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
@@ -41,9 +53,11 @@ extension Repository {
         }
       }
     }
-    let existing = Set(blocks.map(\.name))
-    for reference in references where existing.contains(Substring(reference.name)) {
-      throw GitError(.exists, "cannot create \(reference.name): it already exists")
+    let names = Set(references.map { Substring($0.name) })
+    if replacing {
+      blocks.removeAll { names.contains($0.name) }
+    } else if let taken = blocks.first(where: { names.contains($0.name) }) {
+      throw GitError(.exists, "cannot create \(taken.name): it already exists")
     }
     let added = references.map { "\($0.target.hex) \($0.name)" }
     for (reference, line) in zip(references, added) {
