@@ -97,3 +97,34 @@ import Testing
     #expect(ObjectID(hex: "abc") == nil)
   }
 }
+
+@Suite struct PackedReferenceTests {
+  @Test func bulkWritesGoToPackedRefsAndRespectExistingOnes() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitkit-\(UUID().uuidString)")
+      .path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let repo = try Repository.create(at: root)
+    let one = try repo.write([1], as: .blob)
+    let two = try repo.write([2], as: .blob)
+    try repo.updateReference("refs/heads/loose", to: one, expecting: nil, message: "loose")
+
+    let created = (0..<50).map { Reference(name: "refs/draft/t/\($0)", target: one) }
+    try repo.createPackedReferences(created)
+    #expect(try repo.references(matching: "refs/draft/t/*").count == 50)
+    #expect(!FileManager.default.fileExists(atPath: root + "/.git/refs/draft/t/7"))
+    // Creating an existing name fails and changes nothing.
+    #expect(throws: GitError.self) {
+      try repo.createPackedReferences([
+        Reference(name: "refs/draft/t/3", target: two), Reference(name: "refs/draft/t/new", target: two),
+      ])
+    }
+    #expect(try repo.referenceTarget("refs/draft/t/3") == one)
+    #expect(try repo.referenceTarget("refs/draft/t/new") == nil)
+    // Replacing wins over a loose copy, which is removed; other refs are untouched.
+    try repo.setReference("refs/draft/t/4", to: one, message: "loose copy")
+    try repo.setPackedReferences([Reference(name: "refs/draft/t/4", target: two)])
+    #expect(try repo.referenceTarget("refs/draft/t/4") == two)
+    #expect(try repo.referenceTarget("refs/heads/loose") == one)
+    #expect(!FileManager.default.fileExists(atPath: root + "/.git/packed-refs.lock"))
+  }
+}

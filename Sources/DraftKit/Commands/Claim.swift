@@ -116,7 +116,12 @@ extension Draft {
     let tracking = remote.trackingRef(ref)
     for _ in 0..<Self.claimAttempts {
       // The remote's current version of this one ticket (a glob: absent there is no error).
-      try transport.fetch(remote, ["+\(ref)*:\(tracking)*"])
+      do {
+        try transport.fetch(remote, ["+\(ref)*:\(tracking)*"])
+      } catch let error as DraftError {
+        throw DraftError(
+          error.kind, error.message + "; without the remote, --offline claims in this clone only")
+      }
       let theirs = try git { try repository.referenceTarget(tracking) }
       if let theirs { try tickets.merge(id: id, other: theirs, author: author) }
       guard let tip = try git({ try repository.referenceTarget(ref) }) else {
