@@ -38,6 +38,8 @@ struct Push: ParsableCommand {
   var remote: String?
 
   func run() throws {
-    Output.line(try Draft().push(to: remote).summary)
+    let report = try Draft().push(to: remote)
+    Output.warnInvalid(report.invalid)
+    Output.line(report.summary)
   }
 }

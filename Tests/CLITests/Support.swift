@@ -330,3 +330,190 @@ func expectError(
     )
   }
 }
+
+// MARK: - Clones working one board through a shared remote
+
+/// A repository that works one board with others through a shared remote: `git draft` and
+/// `git` run in its directory, under its own identity (set in its config by `Sandbox.clone`).
+struct Clone: Sendable {
+  let path: String
+  /// Extra environment for every `git draft` run here (for example a per-process identity).
+  var environment: [String: String] = [:]
+  /// The sandbox the clone lives in, kept alive (and its directory kept) as long as the clone.
+  var sandbox: Sandbox? = nil
+
+  func draft(_ arguments: String...) throws -> ProcessResult { try draft(arguments: arguments) }
+
+  func draft(arguments: [String]) throws -> ProcessResult {
+    try runProcess(gitDraftBinary, arguments, in: path, environment: environment)
+  }
+
+  /// Runs `git draft ARGS`, expects success and nothing on standard error; returns standard output.
+  @discardableResult
+  func ok(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    let result = try draft(arguments: arguments)
+    #expect(
+      result.status == 0, "git draft \(arguments.joined(separator: " ")) in \(path) failed: \(result.stderr)",
+      sourceLocation: sourceLocation)
+    #expect(result.stderr == "", "unexpected stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    return result.stdout
+  }
+
+  /// `git draft sync|pull|push ARGS`: expects success and returns its summary, parsed.
+  @discardableResult
+  func sync(
+    _ command: String = "sync", _ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> SyncSummary {
+    let result = try draft(arguments: [command] + arguments)
+    #expect(
+      result.status == 0, "git draft \(command) in \(path) failed: \(result.stderr)",
+      sourceLocation: sourceLocation)
+    return try #require(
+      SyncSummary(result.stdout), "not a summary line: \(result.stdout)", sourceLocation: sourceLocation)
+  }
+
+  /// Runs `git ARGS` here and returns its trimmed standard output; a failure fails the test.
+  @discardableResult
+  func git(_ arguments: String..., input: Data? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+    throws -> String
+  {
+    let result = try runProcess(gitBinary, arguments, in: path, input: input)
+    #expect(
+      result.status == 0, "git \(arguments.joined(separator: " ")) in \(path) failed: \(result.stderr)",
+      sourceLocation: sourceLocation)
+    return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  func gitResult(_ arguments: String...) throws -> ProcessResult {
+    try runProcess(gitBinary, arguments, in: path)
+  }
+
+  /// `git draft new ARGS` and the full id of the ticket it made.
+  func newTicket(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    let result = try draft(arguments: ["new", "--json"] + arguments)
+    #expect(result.status == 0, "new failed: \(result.stderr)", sourceLocation: sourceLocation)
+    let object = try JSONSerialization.jsonObject(with: result.stdoutBytes) as? [String: Any]
+    return try #require(object?["id"] as? String, sourceLocation: sourceLocation)
+  }
+
+  /// `show --json` exactly as printed: what two clones that converged print identically.
+  func showText(_ id: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    let result = try draft("show", id, "--json")
+    #expect(
+      result.status == 0, "show \(id) in \(path) failed: \(result.stderr)", sourceLocation: sourceLocation)
+    return result.stdout
+  }
+
+  func show(_ id: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> TicketDoc {
+    try JSONDecoder().decode(
+      TicketDoc.self, from: Data(try showText(id, sourceLocation: sourceLocation).utf8))
+  }
+
+  func showJSON(_ id: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    let text = try showText(id, sourceLocation: sourceLocation)
+    return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+  }
+
+  /// Full ids of every ticket (closed ones too).
+  func ticketIDs(sourceLocation: SourceLocation = #_sourceLocation) throws -> Set<String> {
+    let result = try draft("list", "--all", "--json")
+    #expect(result.status == 0, "list failed: \(result.stderr)", sourceLocation: sourceLocation)
+    return Set(try JSONDecoder().decode([TicketDoc].self, from: result.stdoutBytes).map(\.id))
+  }
+
+  /// Every ref here with its target, one `name objectid` a line.
+  func refs(_ pattern: String = "refs/") throws -> [String: String] {
+    let listing = try git("for-each-ref", "--format=%(refname) %(objectname)", pattern)
+    var refs: [String: String] = [:]
+    for line in listing.split(separator: "\n") {
+      let fields = line.split(separator: " ")
+      if fields.count == 2 { refs[String(fields[0])] = String(fields[1]) }
+    }
+    return refs
+  }
+}
+
+/// The one line `git draft sync`, `pull` and `push` print:
+/// `REMOTE: N new, N updated, N merged, N unchanged, N invalid[, notes merged]; pushed N[, N rejected]`.
+struct SyncSummary: Equatable, CustomStringConvertible {
+  var remote: String
+  var new: Int
+  var updated: Int
+  var merged: Int
+  var unchanged: Int
+  var invalid: Int
+  var notesMerged: Bool
+  var pushed: Int
+  var rejected: Int
+  var description: String
+
+  init?(_ output: String) {
+    guard output.hasSuffix("\n"), output.dropLast().split(separator: "\n").count == 1 else { return nil }
+    let line = String(output.dropLast())
+    let pattern =
+      #/^(?<remote>.+): (?<new>\d+) new, (?<updated>\d+) updated, (?<merged>\d+) merged, (?<unchanged>\d+) unchanged, (?<invalid>\d+) invalid(?<notes>, notes merged)?; pushed (?<pushed>\d+)(, (?<rejected>\d+) rejected)?$/#
+    guard let match = line.wholeMatch(of: pattern) else { return nil }
+    remote = String(match.remote)
+    new = Int(match.new)!
+    updated = Int(match.updated)!
+    merged = Int(match.merged)!
+    unchanged = Int(match.unchanged)!
+    invalid = Int(match.invalid)!
+    notesMerged = match.notes != nil
+    pushed = Int(match.pushed)!
+    rejected = match.rejected.map { Int($0)! } ?? 0
+    description = line
+  }
+}
+
+extension Sandbox {
+  /// The sandbox's own repository as a `Clone`.
+  var home: Clone { Clone(path: repo, sandbox: self) }
+
+  /// An empty bare repository `name` beside the sandbox's repository; returns its path.
+  func bareRemote(_ name: String = "remote.git") throws -> String {
+    let path = root + "/" + name
+    let result = try runProcess(gitBinary, ["init", "-q", "--bare", "-b", "main", path], in: root)
+    #expect(result.status == 0, "git init --bare failed: \(result.stderr)")
+    return path
+  }
+
+  /// `git clone URL NAME` beside the sandbox's repository, with its own identity
+  /// (`NAME <NAME@example.com>`) configured in it.
+  func clone(_ url: String, as name: String) throws -> Clone {
+    let result = try runProcess(gitBinary, ["clone", "-q", url, name], in: root)
+    #expect(result.status == 0, "git clone failed: \(result.stderr)")
+    let clone = Clone(path: root + "/" + name, sandbox: self)
+    try clone.git("config", "user.name", name)
+    try clone.git("config", "user.email", "\(name)@example.com")
+    return clone
+  }
+}
+
+/// Runs `body(0..<count)` on as many threads, released together so that the processes they
+/// start race for real; returns each outcome in index order.
+func simultaneously<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<
+  T, any Error
+>] {
+  let results = Locked<[Int: Result<T, any Error>]>([:])
+  let started = DispatchGroup()
+  let finished = DispatchGroup()
+  let gate = DispatchSemaphore(value: 0)
+  for index in 0..<count {
+    started.enter()
+    finished.enter()
+    let thread = Thread {
+      started.leave()
+      gate.wait()
+      let outcome = Result { try body(index) }
+      results.mutate { $0[index] = outcome }
+      finished.leave()
+    }
+    thread.start()
+  }
+  started.wait()
+  for _ in 0..<count { gate.signal() }
+  finished.wait()
+  let all = results.value
+  return (0..<count).map { all[$0]! }
+}

@@ -119,8 +119,8 @@ extension Draft {
       do {
         try transport.fetch(remote, ["+\(ref)*:\(tracking)*"])
       } catch let error as DraftError {
-        throw DraftError(
-          error.kind, error.message + "; without the remote, --offline claims in this clone only")
+        let reason = error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
+        throw DraftError(error.kind, reason + "; without the remote, --offline claims in this clone only")
       }
       let theirs = try git { try repository.referenceTarget(tracking) }
       if let theirs { try tickets.merge(id: id, other: theirs, author: author) }

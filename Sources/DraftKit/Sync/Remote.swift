@@ -95,9 +95,13 @@ struct GitTransport {
     return outcomes
   }
 
+  /// What git said went wrong: from its first `fatal:`/`error:` line to the end (a reason
+  /// such as `errno=Connection refused` often follows on the next line), as one line.
   static func lastLine(_ text: String) -> String {
     let lines = text.split(whereSeparator: \.isNewline).map { $0.drop { $0 == " " } }.filter { !$0.isEmpty }
-    let line = lines.last { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") } ?? lines.last ?? "git failed"
-    return Terminal.clean(String(line))
+    let start =
+      lines.firstIndex { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") } ?? max(lines.count - 1, 0)
+    let message = lines[start...].joined(separator: " ")
+    return Terminal.clean(message.isEmpty ? "git failed" : message)
   }
 }

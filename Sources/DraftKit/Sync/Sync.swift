@@ -13,6 +13,22 @@ public struct SyncReport: Sendable {
   /// Refs the remote refused because it moved meanwhile (a sync merges and tries again).
   public var rejected = 0
   public var notesMerged = false
+  /// Ids whose remote version could not be merged: pushing them would only be refused.
+  var unmergeable: Set<String> = []
+
+  /// Adds a later round of the same sync: changes add up; what is unchanged, invalid or
+  /// refused is as the last round found it.
+  mutating func add(_ round: SyncReport) {
+    let changedBefore = new + updated + merged
+    new += round.new
+    updated += round.updated
+    merged += round.merged
+    pushed += round.pushed
+    unchanged = max(0, round.unchanged - changedBefore)
+    invalid = round.invalid
+    rejected = round.rejected
+    notesMerged = notesMerged || round.notesMerged
+  }
 
   public var summary: String {
     var parts = [
@@ -60,11 +76,12 @@ extension Draft {
     let author = try author()
     var report = SyncReport(remote: remote.name)
     for _ in 0..<Self.syncRounds {
-      report.rejected = 0
+      var round = SyncReport(remote: remote.name)
       try fetchBoard(remote)
-      try mergeTracked(remote, author: author, into: &report)
-      try pushChanged(remote, into: &report)
-      if report.rejected == 0 { return report }
+      try mergeTracked(remote, author: author, into: &round)
+      try pushChanged(remote, into: &round)
+      report.add(round)
+      if round.rejected == 0 { break }
     }
     return report
   }
@@ -103,7 +120,8 @@ extension Draft {
         _ = try tickets.read(id: id, tip: tip)
         created.append(Reference(name: tickets.refName(id), target: tip))
       } catch let error as DraftError {
-        report.invalid.append(InvalidTicket(ref: trackingTickets + id, reason: error.message))
+        report.invalid.append(
+          InvalidTicket(ref: trackingTickets + id, reason: "from \(remote.name): \(error.message)"))
       } catch {
         return false
       }
@@ -125,33 +143,54 @@ extension Draft {
         case .merged: report.merged += 1
         }
       } catch let error as DraftError where error.kind == .corrupt {
-        report.invalid.append(InvalidTicket(ref: trackingTickets + id, reason: error.message))
+        report.invalid.append(
+          InvalidTicket(ref: trackingTickets + id, reason: "from \(remote.name): \(error.message)"))
+        report.unmergeable.insert(id)
       }
     }
-    report.notesMerged = try Notes(repository: repository).merge(
-      remote.trackingRef(Notes.ref), author: author)
+    // Notes are untrusted too: bad ones are reported and left out, the sync goes on.
+    do {
+      report.notesMerged = try Notes(repository: repository).merge(
+        remote.trackingRef(Notes.ref), author: author)
+    } catch let error as DraftError {
+      let ref = remote.trackingRef(Notes.ref)
+      report.invalid.append(
+        InvalidTicket(
+          ref: ref, reason: "\(remote.name)'s \(Notes.ref) cannot be merged, left out: \(error.message)"))
+      report.unmergeable.insert(Notes.ref)
+    }
   }
 
   /// Pushes every local ticket (and the notes) whose tip differs from what the remote was last
   /// seen to have, then records what it accepted in the tracking refs.
   func pushChanged(_ remote: Remote, into report: inout SyncReport) throws {
-    let local = try referenceMap(Self.ticketsGlob)
+    // Only valid tickets travel: a bad ref here must not become every other clone's warning,
+    // and one whose remote version could not be merged would only be refused.
+    let invalid = try board(selecting: { _ in [] }).invalid
+    report.invalid += invalid.map {
+      InvalidTicket(ref: $0.ref, reason: "kept here, not pushed: \($0.reason)")
+    }
+    let held = Set(invalid.map(\.ref)).union(report.unmergeable.map { tickets.refName($0) })
+    let local = try referenceMap(Self.ticketsGlob).filter {
+      EntityStore.isEntityID($0.key) && !held.contains(tickets.refName($0.key))
+    }
     let tracked = try referenceMap(
       remote.trackingPrefix + "draft/tickets/*", dropping: remote.trackingPrefix + "draft/tickets/")
     var refs = local.filter { tracked[$0.key] != $0.value }.map {
       (name: tickets.refName($0.key), tip: $0.value)
     }
-    if let notes = try git({ try repository.referenceTarget(Notes.ref) }),
+    if !report.unmergeable.contains(Notes.ref),
+      let notes = try git({ try repository.referenceTarget(Notes.ref) }),
       try git({ try repository.referenceTarget(remote.trackingRef(Notes.ref)) }) != notes
     {
       refs.append((Notes.ref, notes))
     }
     guard !refs.isEmpty else { return }
     // Thousands of refspecs would overflow a command line: past a few hundred, push the
-    // namespace and let git skip what the remote already has.
+    // namespace (less what is held back) and let git skip what the remote already has.
     let refspecs =
       refs.count > 300
-      ? ["refs/draft/*:refs/draft/*"]
+      ? ["refs/draft/tickets/*:refs/draft/tickets/*"] + held.sorted().map { "^" + $0 }
         + (refs.contains { $0.name == Notes.ref } ? ["\(Notes.ref):\(Notes.ref)"] : [])
       : refs.map { "\($0.name):\($0.name)" }
     let outcomes = try GitTransport(repository: repository).push(remote, refspecs)
