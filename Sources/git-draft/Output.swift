@@ -38,6 +38,12 @@ enum Output {
   /// Reports refs that could not be read as tickets (by name, a few at most).
   static func warnInvalid(_ board: Board) { warnInvalid(board.invalid) }
 
+  /// A sync's warnings, then its one-line summary.
+  static func report(_ report: SyncReport) {
+    warnInvalid(report.invalid)
+    line(report.summary)
+  }
+
   static func warnInvalid(_ invalid: [InvalidTicket]) {
     for entry in invalid.prefix(10) { warn("skipping invalid ticket: \(entry.reason)") }
     if invalid.count > 10 { warn("... and \(invalid.count - 10) more invalid tickets") }

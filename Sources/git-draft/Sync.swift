@@ -10,36 +10,6 @@ struct Sync: ParsableCommand {
   var remote: String?
 
   func run() throws {
-    let report = try Draft().sync(with: remote)
-    Output.warnInvalid(report.invalid)
-    Output.line(report.summary)
-  }
-}
-
-struct Pull: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    abstract: "Fetch the board from a remote and merge it (no push).")
-
-  @Argument(help: "A remote name, URL or path.")
-  var remote: String?
-
-  func run() throws {
-    let report = try Draft().pull(from: remote)
-    Output.warnInvalid(report.invalid)
-    Output.line(report.summary)
-  }
-}
-
-struct Push: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    abstract: "Push local board changes to a remote (fast-forwards only; never forced).")
-
-  @Argument(help: "A remote name, URL or path.")
-  var remote: String?
-
-  func run() throws {
-    let report = try Draft().push(to: remote)
-    Output.warnInvalid(report.invalid)
-    Output.line(report.summary)
+    Output.report(try Draft().sync(with: remote))
   }
 }
