@@ -9,10 +9,20 @@
 #   GIT_DRAFT          a git-draft binary to use; otherwise the release build of `make install` is made
 #   BENCH_WARMUP       hyperfine warm-up runs of read commands (default 2)
 #   BENCH_IMPORT_RUNS  timed runs of each import, each on a fresh repository (default 3)
+#   BENCH_SYNC_RUNS    timed runs of each sync figure that needs its state rebuilt (default 3)
+#   BENCH_CHANGED      tickets changed on each of two clones before the merging sync (default
+#                      1000, at most the number of tickets)
 #   BENCH_SLOW_S       a command whose first run takes longer than this many seconds is not
 #                      repeated: that one run is its figure (default 10), to bound the runtime
 #   BENCH_OUT          output directory (default bench-out/ at the top of the repository)
 #   BENCH_HYPERFINE    0 to time with the shell loop even when hyperfine is installed
+#   TMPDIR             where the repositories are made (default /tmp). The sync figures write
+#                      tens of thousands of small files (git's loose refs on the remote): on a
+#                      slow or shared disk they measure the disk; TMPDIR=/dev/shm takes it out
+#
+# The sync figures (first sync to an empty remote, a sync with nothing to do, the first sync
+# of a new clone, a sync merging changes from two clones) use a bare remote on the local disk:
+# they time git-draft and git, not a network.
 #
 # Wall times come from hyperfine (mean, after warm-up) when it is installed
 # (apt-get install hyperfine), else from a date +%s%N loop (median of 5). Peak memory is
@@ -26,6 +36,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 N=${BENCH_TICKETS:-10000}
 WARMUP=${BENCH_WARMUP:-2}
 IMPORT_RUNS=${BENCH_IMPORT_RUNS:-3}
+SYNC_RUNS=${BENCH_SYNC_RUNS:-3}
+CHANGED=${BENCH_CHANGED:-1000}
 SLOW_S=${BENCH_SLOW_S:-10}
 OUT_DIR=${BENCH_OUT:-$ROOT/bench-out}
 LOOP_RUNS=5
@@ -36,6 +48,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 
 [[ $N =~ ^[1-9][0-9]*$ ]] || die "BENCH_TICKETS must be a positive number, not '$N'"
+[[ $CHANGED =~ ^[1-9][0-9]*$ ]] || die "BENCH_CHANGED must be a positive number, not '$CHANGED'"
+((CHANGED <= N)) || CHANGED=$N
 have git || die "git is missing"
 have python3 || die "python3 is missing (it generates the tickets and writes the report)"
 # The interpreter itself, not a version-manager shim that would look for it under $HOME.
@@ -98,10 +112,88 @@ git pack-refs --all
 EOF
 chmod +x "$WORK/git-import.sh"
 
+# The sync figures' helpers. They rebuild the state of a repository before each timed run
+# without deleting anything: on this project's VM (ext4), creating thousands of files right
+# after deleting thousands can cost seconds of kernel time, which is noise, not git-draft.
+# So every state is built in a new directory, DIR is a symlink to the current one, old ones
+# stay until the end of the run (the EXIT trap removes $WORK), and dirty pages are written
+# out (sync) before the timed command starts. On ext4 the sync figures still vary by seconds
+# (see TMPDIR above).
+#
+# fresh-remote.sh DIR: DIR becomes an empty bare repository.
+cat >"$WORK/fresh-remote.sh" <<'EOF'
+#!/usr/bin/env bash
+set -euo pipefail
+new=$(mktemp -d "$1.XXXXXX")
+git init -q --bare "$new"
+ln -sfn "$new" "$1"
+sync
+EOF
+# forget-remote.sh: deletes every tracking ref (refs/draft-remote/) of the current repository,
+# so that its next sync is a first sync.
+cat >"$WORK/forget-remote.sh" <<'EOF'
+#!/usr/bin/env bash
+set -euo pipefail
+git for-each-ref --format='delete %(refname)' refs/draft-remote/ | git update-ref --stdin
+sync
+EOF
+# clone.sh REMOTE DIR MACHINE: DIR becomes a plain `git clone` of REMOTE with its own identity
+# and draft.machine. (The remote has no branch: git's warning about that is silenced.)
+cat >"$WORK/clone.sh" <<'EOF'
+#!/usr/bin/env bash
+set -euo pipefail
+new=$(mktemp -d "$2.XXXXXX")
+git clone -q "$1" "$new" 2>/dev/null
+git -C "$new" config user.name "Bench $3"
+git -C "$new" config user.email "$3@example.com"
+git -C "$new" config draft.machine "$3"
+ln -sfn "$new" "$2"
+sync
+EOF
+# edit-many.sh IDS LABEL: `git draft edit ID --add-label LABEL` for every id in the file IDS,
+# one process each: a real change per ticket (one op pack, one commit, one ref update).
+cat >"$WORK/edit-many.sh" <<'EOF'
+#!/usr/bin/env bash
+set -euo pipefail
+while read -r id; do
+  git draft edit "$id" --add-label "$2" >/dev/null
+done <"$1"
+EOF
+# save.sh DIR...: copies the repository DIR points at to DIR.saved.
+cat >"$WORK/save.sh" <<'EOF'
+#!/usr/bin/env bash
+set -euo pipefail
+for dir in "$@"; do
+  mkdir "$dir.saved"
+  cp -a "$dir/." "$dir.saved/"
+done
+EOF
+# restore.sh DIR...: each DIR becomes a new copy of DIR.saved.
+cat >"$WORK/restore.sh" <<'EOF'
+#!/usr/bin/env bash
+set -euo pipefail
+for dir in "$@"; do
+  new=$(mktemp -d "$dir.XXXXXX")
+  cp -a "$dir.saved/." "$new/"
+  ln -sfn "$new" "$dir"
+done
+sync
+EOF
+chmod +x "$WORK/fresh-remote.sh" "$WORK/forget-remote.sh" "$WORK/clone.sh" "$WORK/edit-many.sh" \
+  "$WORK/save.sh" "$WORK/restore.sh"
+
 TICKETS=$WORK/tickets.jsonl
 STREAM=$WORK/fast-import.stream
 REPO=$WORK/draft       # git-draft's repository: imported into, then read by every later figure
 BASE_REPO=$WORK/base   # the import baseline's repository
+REMOTE=$WORK/remote.git     # the bare remote the board syncs with: $REPO's origin
+PUSH_REMOTE=$WORK/push.git  # the bare remote of the `git push` baseline
+CLONE=$WORK/clone           # a fresh `git clone` of $REMOTE
+CLONE_A=$WORK/clone-a       # two clones of $REMOTE that each change $CHANGED tickets
+CLONE_B=$WORK/clone-b
+# What `git draft sync` fetches, as it asks git for it: the same refspecs, into its own
+# tracking refs, for the baselines (see fetchBoard in Sources/DraftKit/Sync/Sync.swift).
+FETCH_SPECS="--no-tags --no-write-fetch-head --prune origin '+refs/draft/*:refs/draft-remote/origin/draft/*' '+refs/notes/draft*:refs/draft-remote/origin/notes/draft*'"
 ROWS=$WORK/rows.tsv
 WARNINGS=$WORK/warnings.txt
 FAILED=0
@@ -183,7 +275,9 @@ measure() {
       # The probe was the warm-up; the prepared state (a fresh repository) is rebuilt each run.
       args+=(--warmup 0 --prepare "$prepare")
     else
-      args+=(--warmup "$WARMUP" -N)
+      args+=(--warmup "$WARMUP")
+      # Without a shell unless the command needs one (hyperfine subtracts the shell's start).
+      [[ $cmd == *[\&\|\;\<\>\'\"\$]* ]] || args+=(-N)
     fi
     if [[ -n $runs ]]; then args+=(--runs "$runs"); else args+=(--min-runs 3 --max-runs 50); fi
     if hyperfine "${args[@]}" -- "$cmd" >/dev/null 2>"$WORK/hf.err"; then
@@ -340,6 +434,139 @@ figure_memory() {
     "/usr/bin/time %M, 1 run" "/usr/bin/time %M, 1 run" "MB = 1024 KB"
 }
 
+# MARK: Sync figures
+#
+# $REPO's board goes to a bare remote ($REMOTE, its origin, on the local disk, so that the
+# figures are git-draft's work and git's, not a network's), then comes back through clones.
+# Every baseline is plain git moving the same refs in the same run: the commands git-draft
+# itself runs for transport (it calls the user's git), without anything git-draft adds.
+
+# The first sync to an empty bare remote, against `git push` of the same refs into another
+# empty bare remote. Both send every ticket's commits and create N refs there; the sync also
+# fetches (nothing yet), then records N tracking refs. Every run starts from an empty remote,
+# with $REPO's tracking refs deleted. Goal: within 1.2x.
+figure_sync_first() {
+  local draft_cmd="git draft sync"
+  local base_cmd="git push -q $PUSH_REMOTE 'refs/draft/*:refs/draft/*'"
+  local d_s d_method refs
+  cd "$REPO"
+  git remote add origin "$REMOTE"
+  log "git draft sync (first, to an empty remote)"
+  measure_or_note "$draft_cmd" "$WORK/fresh-remote.sh $REMOTE && $WORK/forget-remote.sh" "$SYNC_RUNS"
+  d_s=$M_S d_method=$M_METHOD
+  refs=$(git -C "$REMOTE" for-each-ref refs/draft/tickets/ | wc -l)
+  ((refs == N)) || warn "the first sync left $refs ticket refs on the remote, not $N"
+  log "git push baseline"
+  measure_or_note "$base_cmd" "$WORK/fresh-remote.sh $PUSH_REMOTE" "$SYNC_RUNS"
+  record sync_first "git draft sync (first, to an empty remote)" s "$d_s" "$M_S" ratio 1.2 \
+    "$draft_cmd" "$base_cmd" "$d_method" "$M_METHOD" \
+    "each run pushes $N tickets into a new empty bare repository (a local path), the board's tracking refs deleted first"
+  [[ -n $d_s ]]
+}
+
+# A sync when nothing changed on either side, against the same no-op `git fetch` (the
+# refspecs git-draft fetches, into its tracking refs) followed by a no-op `git push` of the
+# board. Goal: within 2x.
+figure_sync_noop() {
+  local draft_cmd="git draft sync"
+  local base_cmd="git fetch -q $FETCH_SPECS && git push -q origin 'refs/draft/*:refs/draft/*'"
+  local d_s d_method
+  cd "$REPO"
+  log "git draft sync (nothing changed)"
+  measure_or_note "$draft_cmd"
+  d_s=$M_S d_method=$M_METHOD
+  measure_or_note "$base_cmd"
+  record sync_noop "git draft sync (nothing changed)" s "$d_s" "$M_S" ratio 2 \
+    "$draft_cmd" "$base_cmd" "$d_method" "$M_METHOD" "board and remote already in sync"
+}
+
+# The first sync of a fresh `git clone` of the remote: it fetches N tickets, checks each, and
+# creates them on the local board. Against git fetching the same refspecs into a fresh clone.
+# Informational (no goal).
+figure_sync_clone() {
+  local prepare="$WORK/clone.sh $REMOTE $CLONE clone"
+  local draft_cmd="git draft sync" base_cmd="git fetch -q $FETCH_SPECS"
+  local d_s d_method refs
+  cd "$WORK"
+  log "git draft sync (first, in a new clone)"
+  measure_or_note "cd $CLONE && $draft_cmd" "$prepare" "$SYNC_RUNS"
+  d_s=$M_S d_method=$M_METHOD
+  refs=$(git -C "$CLONE" for-each-ref refs/draft/tickets/ | wc -l)
+  ((refs == N)) || warn "the first sync of a new clone made $refs ticket refs, not $N"
+  measure_or_note "cd $CLONE && $base_cmd" "$prepare" "$SYNC_RUNS"
+  record sync_clone "git draft sync (first, in a new clone)" s "$d_s" "$M_S" none "" \
+    "$draft_cmd" "$base_cmd" "$d_method" "$M_METHOD" "each run in a new git clone of the remote"
+}
+
+# Two clones each change $CHANGED tickets (`git draft edit --add-label`, one process per
+# ticket; half of B's tickets are also changed by A); A syncs, then B's sync is the figure:
+# it fetches A's changes, fast-forwards the tickets only A changed, merges those both changed,
+# and pushes. Against plain git moving the same refs between the same repositories: the same
+# fetch, then a push of the board forced (plain git cannot merge, so nothing is merged).
+# Every run starts from copies of B and the remote saved before B's sync. Afterwards both
+# clones must export the same board. Goal: under 3 s.
+figure_sync_changes() {
+  local ids=$WORK/ids a_ids=$WORK/ids-a b_ids=$WORK/ids-b first both start edit_s a_s summary
+  local draft_cmd="git draft sync"
+  local base_cmd="git fetch -q $FETCH_SPECS && git push -q --force origin 'refs/draft/*:refs/draft/*'"
+  local prepare="$WORK/restore.sh $CLONE_B $REMOTE" d_s d_method pid_a pid_b status=0
+  cd "$WORK"
+  log "git draft sync ($CHANGED tickets changed on each of two clones): preparing the clones"
+  "$WORK/clone.sh" "$REMOTE" "$CLONE_A" clone-a
+  "$WORK/clone.sh" "$REMOTE" "$CLONE_B" clone-b
+  (cd "$CLONE_A" && git draft sync >/dev/null) && (cd "$CLONE_B" && git draft sync >/dev/null) || {
+    FAILED=1
+    warn "the clones' first sync failed"
+    return
+  }
+  git -C "$REMOTE" for-each-ref --format='%(refname:lstrip=3)' refs/draft/tickets/ >"$ids"
+  head -n "$CHANGED" "$ids" >"$a_ids"
+  first=$((CHANGED / 2 + 1))
+  ((first + CHANGED - 1 <= N)) || first=$((N - CHANGED + 1))
+  sed -n "$first,$((first + CHANGED - 1))p" "$ids" >"$b_ids"
+  both=$(sort "$a_ids" "$b_ids" | uniq -d | wc -l)
+  log "editing $CHANGED tickets in each clone ($both in both), $((2 * CHANGED)) git draft edit processes"
+  start=$(now_ns)
+  (cd "$CLONE_A" && "$WORK/edit-many.sh" "$a_ids" changed-a) &
+  pid_a=$!
+  (cd "$CLONE_B" && "$WORK/edit-many.sh" "$b_ids" changed-b) &
+  pid_b=$!
+  wait "$pid_a" || status=$?
+  wait "$pid_b" || status=$?
+  edit_s=$(awk -v a="$start" -v b="$(now_ns)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+  if ((status != 0)); then
+    FAILED=1
+    warn "'git draft edit' failed while preparing the merge figure"
+    return
+  fi
+  log "edits took $edit_s s; clone A syncs first"
+  if time_once "cd $CLONE_A && git draft sync"; then a_s=$ONCE_S; else
+    FAILED=1
+    warn "clone A's sync failed: $ONCE_ERR"
+    return
+  fi
+  "$WORK/save.sh" "$CLONE_B" "$REMOTE"
+  log "git draft sync in clone B (merges)"
+  measure_or_note "cd $CLONE_B && $draft_cmd" "$prepare" "$SYNC_RUNS"
+  d_s=$M_S d_method=$M_METHOD
+  # One more run for its summary line, then both clones must show the same board.
+  "$WORK/restore.sh" "$CLONE_B" "$REMOTE"
+  summary=$(cd "$CLONE_B" && git draft sync 2>&1 | tail -n 1) || true
+  log "clone B: $summary"
+  (cd "$CLONE_A" && git draft sync >/dev/null 2>&1) || warn "clone A's second sync failed"
+  if ! cmp -s <(cd "$CLONE_A" && git draft export) <(cd "$CLONE_B" && git draft export); then
+    warn "after syncing, clones A and B export different boards"
+  fi
+  local labelled
+  labelled=$(cd "$CLONE_B" && git draft list --all label:changed-a label:changed-b | wc -l)
+  ((labelled == both)) || warn "$labelled tickets carry both clones' labels after the merge, not $both"
+  log "plain git baseline"
+  measure_or_note "cd $CLONE_B && $base_cmd" "$prepare" "$SYNC_RUNS"
+  record sync_merge "git draft sync ($CHANGED changed on each of 2 clones)" s "$d_s" "$M_S" max 3 \
+    "$draft_cmd" "$base_cmd" "$d_method" "$M_METHOD" \
+    "clone B after clone A synced (A's sync: $(awk -v s="$a_s" 'BEGIN { printf "%.2f", s }') s); B's summary: $summary; baseline forced, as plain git cannot merge; edits took $edit_s s, untimed"
+}
+
 # MARK: Report
 
 report() {
@@ -350,6 +577,7 @@ report() {
   BENCH_N=$N BENCH_NPROC=$(nproc) BENCH_CPU=${cpu:-unknown} BENCH_KERNEL=$(uname -sr) BENCH_LOAD=$LOAD \
     BENCH_GIT=$(git --version) BENCH_BIN=$BIN BENCH_VERSION=$("$BIN" --version 2>/dev/null || echo unknown) \
     BENCH_TOOL=$TOOL BENCH_STATISTIC=$STATISTIC BENCH_IMPORT_RUNS=$IMPORT_RUNS BENCH_SLOW=$SLOW_S \
+    BENCH_SYNC_RUNS=$SYNC_RUNS BENCH_CHANGED=$CHANGED \
     "$PYTHON" - "$ROWS" "$WARNINGS" "$OUT_DIR/results.json" <<'EOF'
 import datetime, json, os, sys
 E = os.environ
@@ -362,7 +590,9 @@ meta = {
     "git": E["BENCH_GIT"],
     "git_draft": {"binary": E["BENCH_BIN"], "version": E["BENCH_VERSION"]},
     "timing": {"tool": E["BENCH_TOOL"], "statistic": E["BENCH_STATISTIC"],
-               "import_runs": int(E["BENCH_IMPORT_RUNS"]), "slow_s": float(E["BENCH_SLOW"])},
+               "import_runs": int(E["BENCH_IMPORT_RUNS"]), "slow_s": float(E["BENCH_SLOW"]),
+               "sync_runs": int(E["BENCH_SYNC_RUNS"])},
+    "sync_changed_per_clone": int(E["BENCH_CHANGED"]),
 }
 
 def num(text):
@@ -431,11 +661,14 @@ print("-+-".join("-" * w for w in widths))
 for r in table:
     print(fmt(r))
 print()
-print("times: %s; import: %d runs, each on a fresh repository" % (
-    meta["timing"]["statistic"], meta["timing"]["import_runs"]))
+print("times: %s; import: %d runs, each on a fresh repository; sync figures that rebuild their"
+      " state: %d runs" % (meta["timing"]["statistic"], meta["timing"]["import_runs"],
+                           meta["timing"]["sync_runs"]))
 for f in figures:
     if f["id"] == "import":
         print(f["note"])
+    elif f["id"].startswith("sync_"):
+        print("%s: %s" % (f["label"], f["note"]))
 print("read baselines run on the same board as git-draft; memory is max RSS (/usr/bin/time %M)")
 for f in figures:
     if f["git_draft_method"] != f["baseline_method"] and "run (" in f["git_draft_method"]:
@@ -465,6 +698,11 @@ main() {
   figure_read board "git draft board"
   figure_show
   figure_memory
+  if figure_sync_first; then
+    figure_sync_noop
+    figure_sync_clone
+    figure_sync_changes
+  fi
 
   cd "$ROOT"
   report

@@ -89,6 +89,7 @@ enum TicketReplay {
           }
         case .release(let machine, let force):
           entry.action = "released"
+          if force, let held = ticket.claim { entry.detail = "forced, ending \(held.display)" }
           if let held = ticket.claim,
             force || held.until <= pack.time || held.isHeld(by: pack.author, on: machine)
           {

@@ -268,3 +268,22 @@ func RFC3339Date(_ text: String?) -> Date? {
   guard let text else { return nil }
   return try? Date(text, strategy: .iso8601)
 }
+
+@Suite struct SameWorkerClaimTests {
+  /// Several processes of one worker (one clone, one machine name) drawing from the queue at
+  /// once must still get different tickets: `next --claim` never takes over a claim, even the
+  /// worker's own.
+  @Test func concurrentNextClaimInOneCloneGrantsDistinctTickets() throws {
+    let sandbox = try Sandbox()
+    for n in 0..<6 { _ = try sandbox.newTicket("Task \(n)", "--state", "planned") }
+    let repo = sandbox.repo
+    let results = simultaneously(4) { _ in try runProcess(gitDraftBinary, ["next", "--claim"], in: repo) }
+    let granted = results.compactMap { try? $0.get() }.filter { $0.status == 0 }
+      .map { $0.stdout.split(separator: " ").first.map(String.init) ?? "" }
+    #expect(granted.count == 4)
+    #expect(Set(granted).count == 4, "one ticket granted twice: \(granted)")
+    // An explicit claim by the same worker renews.
+    let renewed = try sandbox.draft("claim", granted[0])
+    #expect(renewed.status == 0, "\(renewed.stderr)")
+  }
+}

@@ -35,15 +35,16 @@ extension Draft {
     return String("\(host):\(path)".prefix(Limits.labelBytes))
   }
 
-  /// Claims (or renews this machine's claim on) a ticket for `lease` seconds.
-  public func claim(_ id: String, lease: Int64 = defaultLease, scope: ClaimScope = .automatic(remote: nil))
-    throws
-    -> ClaimResult
-  {
+  /// Claims a ticket for `lease` seconds. With `renew`, a claim this worker already holds is
+  /// extended; without it, any unexpired claim (this worker's too: another process of the same
+  /// worker may have just taken it) means the ticket is held.
+  public func claim(
+    _ id: String, lease: Int64 = defaultLease, renew: Bool = true, scope: ClaimScope = .automatic(remote: nil)
+  ) throws -> ClaimResult {
     guard lease > 0 else { throw DraftError(.invalidInput, "a lease must be longer than zero") }
     let (author, machine) = (try author(), try machineName())
     return try record(id, scope: scope) { current in
-      if let held = current.ticket.activeClaim(), !held.isHeld(by: author, on: machine) {
+      if let held = current.ticket.activeClaim(), !(renew && held.isHeld(by: author, on: machine)) {
         throw Held(claim: held)
       }
       return [.claim(machine: machine, until: EntityStore.now() + lease)]
@@ -70,7 +71,12 @@ extension Draft {
     throws -> NextResult
   {
     if case .automatic(let name) = scope, let remote = try claimRemote(name) {
-      try fetchBoard(remote)
+      do {
+        try fetchBoard(remote)
+      } catch let error as DraftError {
+        throw DraftError(
+          error.kind, error.message + "; without the remote, --offline claims in this clone only")
+      }
       var report = SyncReport(remote: remote.name)
       try mergeTracked(remote, author: try author(), into: &report)
     }
@@ -78,7 +84,7 @@ extension Draft {
     guard case .ready(let queue) = result else { return result }
     var held = 0
     for ticket in queue {
-      switch try claim(ticket.id, lease: lease, scope: scope) {
+      switch try claim(ticket.id, lease: lease, renew: false, scope: scope) {
       case .granted(let claimed): return .ready([claimed])
       case .held: held += 1
       }
