@@ -39,9 +39,12 @@ extension Repository {
     }
 
     // Existing entries keep their lines verbatim (a ref line plus any `^peeled` lines).
+    // A new file may promise full peeling (refs to commits need no peel lines); an existing
+    // one keeps only the promises its own header made.
     var traits = "peeled fully-peeled"
     var blocks: [(name: Substring, lines: [Substring])] = []
     if let text = Self.readText(path) {
+      traits = ""
       for line in text.split(separator: "\n") {
         if line.hasPrefix("# pack-refs with:") {
           traits = line.dropFirst("# pack-refs with:".count).split(separator: " ").filter { $0 != "sorted" }
@@ -65,7 +68,7 @@ extension Repository {
     }
     blocks.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
 
-    var out = "# pack-refs with: \(traits) sorted \n"
+    var out = "# pack-refs with:" + (traits.isEmpty ? "" : " " + traits) + " sorted \n"
     for block in blocks {
       for line in block.lines {
         out += line
