@@ -70,13 +70,8 @@ public struct Board: Sendable {
 
   /// The summary of any valid ticket on the board, decoded or not.
   public func summary(_ id: String) -> TicketSummary? {
-    var low = 0
-    var high = summaries.count
-    while low < high {
-      let mid = (low + high) / 2
-      if summaries[mid].id < id { low = mid + 1 } else { high = mid }
-    }
-    return low < summaries.count && summaries[low].id == id ? summaries[low] : nil
+    let index = summaries.firstIndex(notBelow: id, by: \.id)
+    return index < summaries.count && summaries[index].id == id ? summaries[index] : nil
   }
 
   /// Blockers that are not done (a blocker missing from the board counts as not done).
@@ -93,12 +88,7 @@ public struct Board: Sendable {
   public func shortID(_ id: String) -> String {
     if let position = positions[id] { return String(id.prefix(shortLengths[position])) }
     let ids = allIDs
-    var low = 0
-    var high = ids.count
-    while low < high {
-      let mid = (low + high) / 2
-      if ids[mid] < id { low = mid + 1 } else { high = mid }
-    }
+    let low = ids.firstIndex(notBelow: id, by: { $0 })
     var length = 7
     if low > 0 { length = max(length, Self.commonPrefixLength(ids[low - 1], id) + 1) }
     let next = low < ids.count && ids[low] == id ? low + 1 : low
@@ -141,12 +131,7 @@ public struct Board: Sendable {
   }
 
   static func idsWithPrefix(_ prefix: String, in sorted: [String]) -> [String] {
-    var low = 0
-    var high = sorted.count
-    while low < high {
-      let mid = (low + high) / 2
-      if sorted[mid] < prefix { low = mid + 1 } else { high = mid }
-    }
+    var low = sorted.firstIndex(notBelow: prefix, by: { $0 })
     var found: [String] = []
     while low < sorted.count, sorted[low].hasPrefix(prefix) {
       found.append(sorted[low])
@@ -206,7 +191,8 @@ extension Board {
     var summaries: [TicketSummary] = []
     var invalid: [InvalidTicket] = []
     let cache: BoardCache
-    var allIDs: [String] { records.map(\.id) }
+    /// Every ticket ref's id, in order (valid or not).
+    var allIDs: [String] = []
 
     /// Nil when the cache turns out to be damaged.
     init?(_ repository: Repository, trustCache: Bool, known: [String: (tip: ObjectID, ticket: Ticket)]) throws
@@ -255,6 +241,7 @@ extension Board {
       if damaged { return nil }
       found.sort { $0.id < $1.id }
       records = found.map { ($0.id, $0.tip, $0.content) }
+      allIDs = found.map(\.id)
       summaries = found.compactMap(\.summary)
       invalid = badNames.sorted().map { InvalidTicket(ref: $0, reason: "\($0) is not named by a ticket id") }
       for record in records {
@@ -334,5 +321,18 @@ extension Board {
       }
       return tickets
     }
+  }
+}
+
+extension Array {
+  /// The first index whose key is not below `key`, in an array sorted by that key (binary search).
+  func firstIndex<Key: Comparable>(notBelow key: Key, by keyOf: (Element) -> Key) -> Int {
+    var low = 0
+    var high = count
+    while low < high {
+      let mid = (low + high) / 2
+      if keyOf(self[mid]) < key { low = mid + 1 } else { high = mid }
+    }
+    return low
   }
 }

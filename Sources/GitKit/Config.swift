@@ -34,20 +34,6 @@ public final class Configuration {
     return String(cString: buffer.ptr)
   }
 
-  /// A boolean value as git reads it (true/yes/on/1...). A value that is not a boolean throws.
-  public func bool(_ key: String) throws -> Bool? {
-    if let text = overrides[CommandLineConfiguration.normalize(key)]?.last {
-      var value: Int32 = 0
-      try check(git_config_parse_bool(&value, text), "bad value '\(text)' for \(key)")
-      return value != 0
-    }
-    var value: Int32 = 0
-    let result = git_config_get_bool(&value, pointer, key)
-    if result == GIT_ENOTFOUND.rawValue { return nil }
-    try check(result, "bad value for \(key) in the git configuration")
-    return value != 0
-  }
-
   /// Every value of a multi-valued key, in the order git reads them.
   public func strings(_ key: String) throws -> [String] {
     var values: [String] = []

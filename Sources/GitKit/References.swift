@@ -85,13 +85,6 @@ extension Repository {
     git_reference_free(reference)
   }
 
-  /// Deletes `name` whatever it points at (a tracking ref), if it exists.
-  public func removeReference(_ name: String) throws {
-    let result = git_reference_remove(pointer, name)
-    if result == GIT_ENOTFOUND.rawValue { return }
-    try check(result, "cannot delete \(name)")
-  }
-
   /// The short name of the branch HEAD is on, or nil when HEAD is detached or unborn.
   public func currentBranch() -> String? {
     var head: OpaquePointer?
@@ -101,22 +94,4 @@ extension Repository {
     return String(cString: name)
   }
 
-  /// Deletes `name` if it still points at `expected`.
-  public func deleteReference(_ name: String, expecting expected: ObjectID) throws {
-    var reference: OpaquePointer?
-    try check(git_reference_lookup(&reference, pointer, name), "cannot read reference \(name)")
-    defer { git_reference_free(reference) }
-    guard let target = git_reference_target(reference), ObjectID(target.pointee) == expected else {
-      throw GitError(.modified, "cannot delete \(name): it moved")
-    }
-    try check(git_reference_delete(reference), "cannot delete \(name)")
-  }
-
-  /// Moves loose references into packed-refs, as `git pack-refs --all` does.
-  public func packReferences() throws {
-    var refdb: OpaquePointer?
-    try check(git_repository_refdb(&refdb, pointer), "cannot open the reference database")
-    defer { git_refdb_free(refdb) }
-    try check(git_refdb_compress(refdb), "cannot pack references")
-  }
 }
