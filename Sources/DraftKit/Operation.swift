@@ -37,12 +37,14 @@ public enum Operation: Sendable, Equatable {
   case claim(machine: String, until: Int64)
   /// Ends the author's claim from `machine`; `force` ends anyone's.
   case release(machine: String, force: Bool)
+  /// An agent run (or hand-off) finished: what it produced and cost.
+  case revision(Revision)
 }
 
 extension Operation: Codable {
   private enum Key: String, CodingKey {
     case type, title, body, state, priority, nonce, label, from, to, reason, author, at, link, target
-    case machine, until, force
+    case machine, until, force, revision
   }
 
   private enum Tag: String, Codable {
@@ -52,7 +54,7 @@ extension Operation: Codable {
     case setPriority = "set_priority"
     case addLabel = "add_label"
     case removeLabel = "remove_label"
-    case move, comment, link, unlink, claim, release
+    case move, comment, link, unlink, claim, release, revision
   }
 
   public init(from decoder: Decoder) throws {
@@ -91,6 +93,7 @@ extension Operation: Codable {
     case .release:
       self = .release(
         machine: try c.decode(String.self, forKey: .machine), force: try c.decode(Bool.self, forKey: .force))
+    case .revision: self = .revision(try c.decode(Revision.self, forKey: .revision))
     }
   }
 
@@ -145,6 +148,9 @@ extension Operation: Codable {
       try c.encode(Tag.release, forKey: .type)
       try c.encode(machine, forKey: .machine)
       try c.encode(force, forKey: .force)
+    case .revision(let revision):
+      try c.encode(Tag.revision, forKey: .type)
+      try c.encode(revision, forKey: .revision)
     }
   }
 }
@@ -194,6 +200,7 @@ extension Operation {
     case .unlink(let kind, let target): "unlink \(kind.rawValue) \(target.prefix(12))"
     case .claim(let machine, _): "claim on \(Terminal.clean(machine))"
     case .release: "release"
+    case .revision(let revision): "revision: \(revision.outcome.rawValue)"
     }
   }
 }

@@ -118,5 +118,6 @@ public struct TicketDetail: Sendable {
   public var ticket: Ticket
   public var comments: [Comment]
   public var history: [HistoryEntry]
+  public var revisions: [Revision]
   public var tip: ObjectID
 }

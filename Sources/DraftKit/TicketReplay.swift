@@ -8,6 +8,7 @@ enum TicketReplay {
       id: entity.id, title: title, body: body, state: state, priority: priority, author: root.pack.author,
       createdAt: root.pack.time, updatedAt: root.pack.time)
     var comments: [Comment] = []
+    var revisions: [Revision] = []
     var history: [HistoryEntry] = []
     var labels = Set<String>()
     var blockedBy = Set<String>()
@@ -97,6 +98,11 @@ enum TicketReplay {
           } else {
             entry.conflict = ticket.claim.map { "claimed by \($0.display)" } ?? "it was not claimed"
           }
+        case .revision(var revision):
+          revision.number = revisions.count + 1
+          entry.action = "revision"
+          entry.detail = "\(revision.number) \(revision.outcome.rawValue) by \(revision.executor)"
+          revisions.append(revision)
         }
         if entry.conflict != nil { ticket.conflictCount += 1 }
         history.append(entry)
@@ -107,7 +113,8 @@ enum TicketReplay {
     ticket.blockedBy = blockedBy.sorted()
     ticket.related = related.sorted()
     ticket.commentCount = comments.count
-    return TicketDetail(ticket: ticket, comments: comments, history: history, tip: entity.tip)
+    return TicketDetail(
+      ticket: ticket, comments: comments, history: history, revisions: revisions, tip: entity.tip)
   }
 
   /// Schema checks on ops read from refs: a value no command could have written makes the
@@ -143,6 +150,7 @@ enum TicketReplay {
       guard !machine.isEmpty, machine.utf8.count <= Limits.labelBytes else {
         throw bad("a claim's machine name")
       }
+    case .revision(let revision): try revision.problem().orThrow(bad)
     }
   }
 }

@@ -19,10 +19,14 @@ struct Show: ParsableCommand {
     let detail = try draft.detail(id: ticket.id)
     if json {
       let json = TicketJSON.object(
-        detail.ticket, board: board, comments: detail.comments, history: detail.history)
+        detail.ticket, board: board, comments: detail.comments, history: detail.history,
+        revisions: detail.revisions)
       Output.line(json.serialized(pretty: true))
     } else {
-      Output.line(TicketPrinter(board: board, palette: colors.palette(draft)).show(detail))
+      let evidence =
+        try detail.revisions.last.map { try draft.evidence(ticket: ticket.id, revision: $0) } ?? []
+      Output.line(
+        TicketPrinter(board: board, palette: colors.palette(draft)).show(detail, evidence: evidence))
     }
   }
 }

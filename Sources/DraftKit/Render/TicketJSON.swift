@@ -5,7 +5,8 @@ import FoundationEssentials
 public enum TicketJSON {
   /// `comments` and `history` are included when given (`show` gives both, `export` comments).
   public static func object(
-    _ ticket: Ticket, board: Board, comments: [Comment]? = nil, history: [HistoryEntry]? = nil
+    _ ticket: Ticket, board: Board, comments: [Comment]? = nil, history: [HistoryEntry]? = nil,
+    revisions: [Revision]? = nil
   ) -> JSONValue {
     var fields: [(String, JSONValue)] = [
       ("id", .string(ticket.id)),
@@ -41,6 +42,9 @@ public enum TicketJSON {
     }
     if let history {
       fields.append(("history", .array(history.map(entry))))
+    }
+    if let revisions {
+      fields.append(("revisions", .array(revisions.map(RevisionJSON.object))))
     }
     return .object(fields)
   }

@@ -29,7 +29,8 @@ public struct TicketPrinter: Sendable {
   }
 
   /// Everything about a ticket.
-  public func show(_ detail: TicketDetail) -> String {
+  /// `evidence` is the latest revision's.
+  public func show(_ detail: TicketDetail, evidence: [EvidenceRecord] = []) -> String {
     let ticket = detail.ticket
     var out: [String] = []
     out.append(palette.bold("ticket \(ticket.id)"))
@@ -58,6 +59,23 @@ public struct TicketPrinter: Sendable {
       out.append("")
       out += ticket.body.split(separator: "\n", omittingEmptySubsequences: false).map {
         "    " + Terminal.clean(String($0))
+      }
+    }
+    if !detail.revisions.isEmpty {
+      out.append("")
+      out.append(palette.bold("Revisions (\(detail.revisions.count))"))
+      for revision in detail.revisions {
+        out.append("  " + revision.line + "  " + palette.dim(revision.branch))
+        if revision.number == detail.revisions.count, let reason = revision.reason {
+          out.append("      " + Terminal.clean(String(reason.prefix(200))))
+        }
+      }
+      for record in evidence where record.kind == "verify" {
+        let passed = record.exitCode == 0
+        let mark = passed ? "ok  " : palette.warning("FAIL")
+        out.append(
+          "    \(mark) \(Terminal.clean(record.command ?? "?"))  \(Revision.duration(milliseconds: record.durationMS ?? 0))"
+        )
       }
     }
     if !detail.comments.isEmpty {

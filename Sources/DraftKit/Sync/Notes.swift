@@ -49,6 +49,53 @@ struct Notes {
       tree: tree, parents: [ours, theirs], author: signature, message: "Notes merged by 'git draft sync'\n")
   }
 
+  /// Adds `lines` to the note on `object` (lines it already has are not repeated). Concurrent
+  /// writers retry on the new tip, so no line is lost.
+  func append(_ lines: [String], to object: ObjectID, author: Person) throws {
+    try git {
+      for _ in 0..<16 {
+        let tip = try repository.referenceTarget(Self.ref)
+        var all = try tip.map { try notes(in: $0) } ?? [:]
+        let old = try all[object.hex].map { try text($0) } ?? []
+        var seen = Set(old)
+        let added = lines.filter { seen.insert(Substring($0)).inserted }
+        if added.isEmpty { return }
+        all[object.hex] = try repository.write(
+          Array(((old.map(String.init) + added).joined(separator: "\n") + "\n").utf8), as: .blob)
+        let tree = try repository.writeTree(
+          all.sorted { $0.key < $1.key }.map { TreeEntry(name: $0.key, id: $0.value) })
+        let signature = Signature(name: author.name, email: author.email, time: EntityStore.now())
+        let commit = try repository.writeCommit(
+          tree: tree, parents: tip.map { [$0] } ?? [], author: signature,
+          message: "Notes added by 'git draft'\n")
+        do {
+          return try repository.updateReference(
+            Self.ref, to: commit, expecting: tip, message: "git-draft: evidence")
+        } catch let error as GitError where error.isRace {
+          continue
+        }
+      }
+      throw GitError(.locked, "\(Self.ref) kept changing while evidence was written; try again")
+    }
+  }
+
+  /// The lines of the note on `object`, none when it has no note.
+  func lines(of object: ObjectID) throws -> [Substring] {
+    try git {
+      guard let tip = try repository.referenceTarget(Self.ref) else { return [] }
+      let tree = try repository.readCommit(tip).tree
+      // Flat, or fanned out in two-digit directories as git does for many notes.
+      if let blob = try repository.treeEntry(object.hex, in: tree) { return try text(blob) }
+      let hex = object.hex
+      if let directory = try repository.treeEntry(String(hex.prefix(2)), in: tree),
+        let blob = try? repository.treeEntry(String(hex.dropFirst(2)), in: directory)
+      {
+        return try text(blob)
+      }
+      return []
+    }
+  }
+
   private func text(_ blob: ObjectID) throws -> [Substring] {
     let bytes = try repository.read(blob, as: .blob, maxSize: Self.maxNoteBytes)
     return String(decoding: bytes, as: UTF8.self).split(separator: "\n")

@@ -148,6 +148,7 @@ extension Draft {
         report.unmergeable.insert(id)
       }
     }
+    try mergeRevisionPins(remote, into: &report)
     // Notes are untrusted too: bad ones are reported and left out, the sync goes on.
     do {
       report.notesMerged = try Notes(repository: repository).merge(
@@ -185,12 +186,19 @@ extension Draft {
     {
       refs.append((Notes.ref, notes))
     }
+    let trackedPins = try referenceMap(
+      remote.trackingPrefix + Self.revisionsGlob.dropFirst(5), dropping: remote.trackingPrefix)
+    refs += try referenceMap(Self.revisionsGlob, dropping: "refs/").filter { trackedPins[$0.key] == nil }.map
+    {
+      (name: "refs/" + $0.key, tip: $0.value)
+    }
     guard !refs.isEmpty else { return }
     // Thousands of refspecs would overflow a command line: past a few hundred, push the
     // namespace (less what is held back) and let git skip what the remote already has.
     let refspecs =
       refs.count > 300
-      ? ["refs/draft/tickets/*:refs/draft/tickets/*"] + held.sorted().map { "^" + $0 }
+      ? ["refs/draft/tickets/*:refs/draft/tickets/*", "\(Self.revisionsGlob):\(Self.revisionsGlob)"]
+        + held.sorted().map { "^" + $0 }
         + (refs.contains { $0.name == Notes.ref } ? ["\(Notes.ref):\(Notes.ref)"] : [])
       : refs.map { "\($0.name):\($0.name)" }
     let outcomes = try GitTransport(repository: repository).push(remote, refspecs)
@@ -215,6 +223,30 @@ extension Draft {
         }
       }
     }
+  }
+
+  static let revisionsGlob = "refs/draft/revisions/*"
+
+  /// Revision pins (`refs/draft/revisions/<ticket>/<commit>`) the remote has and this clone
+  /// lacks. They never change, so there is nothing to merge; a name that does not match its
+  /// target, or a target that is not a commit, is reported and left out.
+  func mergeRevisionPins(_ remote: Remote, into report: inout SyncReport) throws {
+    let prefix = remote.trackingPrefix + "draft/revisions/"
+    let local = try referenceMap(Self.revisionsGlob, dropping: "refs/draft/revisions/")
+    var created: [Reference] = []
+    for (name, target) in try referenceMap(prefix + "*", dropping: prefix) where local[name] == nil {
+      let parts = name.split(separator: "/")
+      guard parts.count == 2, EntityStore.isEntityID(String(parts[0])), parts[1] == target.hex,
+        (try? git({ try repository.readCommit(target) })) != nil
+      else {
+        report.invalid.append(
+          InvalidTicket(
+            ref: prefix + name, reason: "from \(remote.name): \(prefix + name) is not a revision pin"))
+        continue
+      }
+      created.append(Reference(name: "refs/draft/revisions/" + name, target: target))
+    }
+    try git { try repository.createPackedReferences(created) }
   }
 
   /// Ids (the part of each ref name after `dropping`) and tips of the refs matching `glob`.
