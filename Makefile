@@ -44,11 +44,15 @@ install:
 	$(INSTALL) -m 755 "$$($(SWIFT) build $(RELEASE) --show-bin-path)/git-draft" \
 		"$(DESTDIR)$(BINDIR)/git-draft"
 	$(INSTALL) -m 644 $(MANPAGES) "$(DESTDIR)$(MAN1DIR)/"
+	$(INSTALL) -d "$(DESTDIR)$(PREFIX)/share/git-draft/hooks"
+	$(INSTALL) -m 755 hooks/post-commit hooks/pre-push "$(DESTDIR)$(PREFIX)/share/git-draft/hooks/"
 	@echo "Installed $(DESTDIR)$(BINDIR)/git-draft and $(words $(MANPAGES)) man pages in $(DESTDIR)$(MAN1DIR)"
 
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/git-draft"
 	rm -f "$(DESTDIR)$(MAN1DIR)"/git-draft.1 "$(DESTDIR)$(MAN1DIR)"/git-draft-*.1
+	rm -f "$(DESTDIR)$(PREFIX)/share/git-draft/hooks/post-commit" "$(DESTDIR)$(PREFIX)/share/git-draft/hooks/pre-push"
+	-rmdir "$(DESTDIR)$(PREFIX)/share/git-draft/hooks" "$(DESTDIR)$(PREFIX)/share/git-draft" 2>/dev/null
 
 test:
 	@bash scripts/install-deps.sh
