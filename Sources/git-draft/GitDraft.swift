@@ -16,7 +16,8 @@ struct GitDraft: ParsableCommand {
       Init.self, New.self, List.self, Show.self, Edit.self, CommentCommand.self, Move.self, Link.self,
       Unlink.self,
       Next.self, Log.self, BoardCommand.self, Import.self, Export.self, Sync.self, Pull.self, Push.self,
-      ClaimCommand.self, Release.self, HooksCommand.self, HookCommand.self,
+      ClaimCommand.self, Release.self, RunCommand.self, Verify.self, EvidenceCommand.self, Cancel.self,
+      HooksCommand.self, HookCommand.self,
     ]
   )
 
