@@ -18,6 +18,11 @@ public enum Interruption {
     guard pipe2(&ends, O_CLOEXEC | O_NONBLOCK) == 0 else { return }
     pipeEnds = ends
     writeEnd = ends[1]
+    // A parent may have started us with these blocked: they must reach the handler.
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, signal) }
+    sigprocmask(SIG_UNBLOCK, &set, nil)
     for signal in [SIGINT, SIGTERM, SIGHUP] {
       _ = Glibc.signal(signal) { _ in
         var byte: UInt8 = 1

@@ -38,8 +38,9 @@ final class RunSandbox: Sendable {
       arguments: ["run"] + arguments, environment: environment.merging(extra) { $1 })
   }
 
+  /// A planned ticket's full id.
   func ticket(_ title: String = "Add a greeting", body: String = "Say hello.") throws -> String {
-    try sandbox.newTicket(title, "-m", body, "--state", "planned")
+    try sandbox.show(try sandbox.newTicket(title, "-m", body, "--state", "planned")).id
   }
 
   /// `show --json`'s revisions.
@@ -248,10 +249,8 @@ final class RunSandbox: Sendable {
     let revision = try #require(try s.revisions(id).first)
     #expect(revision["executor"] as? String == "mine")
     // Ticket text never reached a shell.
-    #expect(
-      !s.sandbox.allPaths().contains {
-        $0.hasSuffix("pwned") || $0.hasSuffix("pwned2") || $0.hasSuffix("pwned3")
-      })
+    let names = Set(s.sandbox.allPaths().map { ($0 as NSString).lastPathComponent })
+    #expect(names.isDisjoint(with: ["pwned", "pwned2", "pwned3"]))
   }
 
   @Test func refusedRunChangesNothing() throws {

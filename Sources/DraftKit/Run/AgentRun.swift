@@ -46,7 +46,7 @@ extension Draft {
           [
             ("attempt", .int(attempt)), ("executor", .string(spec.name)),
             (
-              "command", .array(([executor.program] + invocation.arguments.dropFirst()).map(JSONValue.string))
+              "argv", .array(([executor.program] + invocation.arguments.dropFirst()).map(JSONValue.string))
             ),
             ("model", tally.model.map(JSONValue.string) ?? .null),
             ("session", tally.session.map(JSONValue.string) ?? .null),
