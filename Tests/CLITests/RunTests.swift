@@ -304,4 +304,38 @@ final class RunSandbox: Sendable {
     let evidence = try runProcess(gitDraftBinary, ["evidence", id], in: clone)
     #expect(evidence.status == 0 && evidence.stdout.contains("\"kind\":\"executor\""))
   }
+
+  @Test func skippingPermissionsNeedsThisRepositorysOwnConfig() throws {
+    let s = try RunSandbox()
+    // In the user's global config (HOME is the sandbox's repository): not enough.
+    _ = try runProcess(
+      gitBinary, ["config", "--global", "draft.skipPermissions", "true"], in: s.sandbox.repo)
+    let first = try s.ticket("First")
+    #expect(try s.run([first, "--executor", "claude"]).status == 0)
+    var argv = try String(contentsOfFile: s.log + "/argv", encoding: .utf8).split(separator: "\n")
+    #expect(argv.contains("acceptEdits") && !argv.contains("--dangerously-skip-permissions"))
+    // In the repository's own config: allowed.
+    try s.sandbox.git("config", "--local", "draft.skipPermissions", "true")
+    try? FileManager.default.removeItem(atPath: s.log + "/argv")
+    let second = try s.ticket("Second")
+    #expect(try s.run([second, "--executor", "claude"]).status == 0)
+    argv = try String(contentsOfFile: s.log + "/argv", encoding: .utf8).split(separator: "\n")
+    #expect(argv.contains("--dangerously-skip-permissions"))
+  }
+
+  @Test func nextRunsTheReadyTicketAfterItsBlockerIsDone() throws {
+    let s = try RunSandbox()
+    let first = try s.ticket("First step")
+    let second = try s.ticket("Second step")
+    try s.sandbox.ok("link", second, "--blocked-by", first)
+    #expect(try s.run(["--next", "--executor", "claude"]).status == 0)
+    #expect(try s.state(first) == "needs_human")
+    #expect(try s.state(second) == "planned")
+    // Nothing else is ready until the blocker is done.
+    #expect(try s.run(["--next", "--executor", "claude"]).status == 128)
+    try s.sandbox.ok("move", first, "done")
+    #expect(try s.run(["--next", "--executor", "claude"]).status == 0)
+    let prompt = try String(contentsOfFile: s.log + "/prompt", encoding: .utf8)
+    #expect(prompt.contains("Second step") && prompt.contains("First step (ticket"))
+  }
 }
