@@ -338,4 +338,30 @@ final class RunSandbox: Sendable {
     let prompt = try String(contentsOfFile: s.log + "/prompt", encoding: .utf8)
     #expect(prompt.contains("Second step") && prompt.contains("First step (ticket"))
   }
+
+  @Test func commitByHandInTheWorktreeIsVerifiedByTheHook() throws {
+    let s = try RunSandbox()
+    let id = try s.ticket()
+    try s.sandbox.git("config", "--add", "draft.verify", "test -f by-hand.txt")
+    #expect(try s.run([id, "--executor", "claude"]).status == 1)  // by-hand.txt is missing
+    let hooks = URL(fileURLWithPath: standInAgents).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("hooks").path
+    let binDirectory = (gitDraftBinary as NSString).deletingLastPathComponent
+    var environment = s.environment
+    environment["GIT_DRAFT_HOOKS_DIR"] = hooks
+    environment["PATH"] = binDirectory + ":" + environment["PATH"]!
+    #expect(try s.sandbox.draft(arguments: ["hooks", "install"], environment: environment).status == 0)
+    let worktree = try #require(try s.revisions(id).first?["worktree"] as? String)
+    try "done by a person\n".write(toFile: worktree + "/by-hand.txt", atomically: true, encoding: .utf8)
+    _ = try runProcess(gitBinary, ["add", "by-hand.txt"], in: worktree, environment: environment)
+    let commit = try runProcess(
+      gitBinary,
+      ["-c", "user.name=P", "-c", "user.email=p@example.com", "commit", "-q", "-m", "finish by hand"],
+      in: worktree, environment: environment)
+    #expect(commit.status == 0, "commit failed: \(commit.stderr)")
+    let head = try runProcess(gitBinary, ["rev-parse", "HEAD"], in: worktree).stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let note = try s.sandbox.git("notes", "--ref=draft", "show", head)
+    #expect(note.contains("\"command\":\"test -f by-hand.txt\"") && note.contains("\"exit_code\":0"))
+  }
 }

@@ -30,14 +30,14 @@ public enum HookScripts {
       return value
     }
     if let executable = executablePath() {
-      let bin = HookPaths.parent(executable)
-      let shared = HookPaths.resolved(bin + "/../share/git-draft/hooks")
+      let bin = FileSystem.parent(executable)
+      let shared = FileSystem.resolved(bin + "/../share/git-draft/hooks")
       if holdsScripts(shared) { return shared }
       var directory = bin
       while directory != "/" && !directory.isEmpty {
         let hooks = directory + "/hooks"
-        if HookPaths.kind(directory + "/Package.swift") != nil && holdsScripts(hooks) { return hooks }
-        directory = HookPaths.parent(directory)
+        if FileSystem.kind(directory + "/Package.swift") != nil && holdsScripts(hooks) { return hooks }
+        directory = FileSystem.parent(directory)
       }
     }
     throw DraftError(
@@ -97,13 +97,13 @@ extension Draft {
   public func hooksDirectory() throws -> String {
     let config = try configuration()
     if var path = try git({ try config.string("core.hooksPath") }), !path.isEmpty {
-      path = try HookPaths.expandingTilde(path)
+      path = try FileSystem.expandingTilde(path)
       if !path.hasPrefix("/") {
         path = (repository.workingDirectory ?? repository.gitDirectory) + "/" + path
       }
-      return HookPaths.normalized(path)
+      return FileSystem.normalized(path)
     }
-    return HookPaths.normalized(repository.commonDirectory + "/hooks")
+    return FileSystem.normalized(repository.commonDirectory + "/hooks")
   }
 
   /// Puts git-draft's hooks in place. A hook of the user's is kept as `NAME.pre-draft` and
@@ -125,7 +125,7 @@ extension Draft {
     var report = HookReport(directory: directory)
 
     // Check everything first.
-    if let kind = HookPaths.kind(directory), kind != S_IFDIR {
+    if let kind = FileSystem.kind(directory), kind != S_IFDIR {
       throw DraftError(
         .invalidInput, "the hooks directory \(directory) is not a directory; fix core.hooksPath")
     }
@@ -149,23 +149,23 @@ extension Draft {
       plans.append((name, current, previous))
     }
 
-    try HookPaths.makeDirectories(directory)
+    try FileSystem.makeDirectories(directory)
     for (name, current, previous) in plans {
       let path = directory + "/" + name
       let previousPath = path + HookScripts.previousSuffix
       // A copy of ours as the previous hook would run itself forever.
-      if previous == .ours { try HookPaths.remove(previousPath) }
+      if previous == .ours { try FileSystem.remove(previousPath) }
       let temporary = directory + "/." + name + ".git-draft-new"
-      try HookPaths.writeExecutable(temporary, scripts[name]!)
+      try FileSystem.writeExecutable(temporary, scripts[name]!)
       if current == .foreign {
         do {
-          try HookPaths.rename(path, previousPath)
+          try FileSystem.rename(path, previousPath)
         } catch {
-          try? HookPaths.remove(temporary)
+          try? FileSystem.remove(temporary)
           throw error
         }
       }
-      try HookPaths.rename(temporary, path)
+      try FileSystem.rename(temporary, path)
       report.entries.append(
         HookReport.Entry(
           name: name, action: current == .ours ? .updated : .installed,
@@ -189,12 +189,12 @@ extension Draft {
       case .foreign, .directory:
         report.entries.append(HookReport.Entry(name: name, action: .foreign, previous: false))
       case .ours, .missing:
-        if current == .ours { try HookPaths.remove(path) }
+        if current == .ours { try FileSystem.remove(path) }
         var restored = false
         if previous == .ours {
-          try HookPaths.remove(previousPath)
+          try FileSystem.remove(previousPath)
         } else if previous == .foreign {
-          try HookPaths.rename(previousPath, path)
+          try FileSystem.rename(previousPath, path)
           restored = true
         }
         report.entries.append(
@@ -215,92 +215,15 @@ enum HookFile: Equatable {
   case foreign
 
   init(_ path: String) {
-    switch HookPaths.kind(path) {
+    switch FileSystem.kind(path) {
     case nil: self = .missing
     case S_IFDIR: self = .directory
     default:
-      if HookPaths.kind(path, following: true) == S_IFDIR {
+      if FileSystem.kind(path, following: true) == S_IFDIR {
         self = .directory
       } else {
         self = readFile(path).map(HookScripts.isOurs) == true ? .ours : .foreign
       }
     }
-  }
-}
-
-/// Small file system helpers over Glibc.
-enum HookPaths {
-  /// The file type bits (`S_IFREG`, `S_IFDIR`, `S_IFLNK`, ...) of `path`, or nil when nothing is
-  /// there. Links are not followed unless asked.
-  static func kind(_ path: String, following: Bool = false) -> mode_t? {
-    var status = stat()
-    let result = following ? stat(path, &status) : lstat(path, &status)
-    return result == 0 ? status.st_mode & S_IFMT : nil
-  }
-
-  static func parent(_ path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
-  }
-
-  /// `path` without empty and `.` components (`..` is kept: it may cross a link).
-  static func normalized(_ path: String) -> String {
-    let parts = path.split(separator: "/").filter { $0 != "." }
-    return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
-  }
-
-  /// The canonical path when it exists, else `path` normalized.
-  static func resolved(_ path: String) -> String {
-    guard let real = realpath(path, nil) else { return normalized(path) }
-    defer { free(real) }
-    return String(cString: real)
-  }
-
-  /// `~` and `~/...` become the home directory, `~user/...` that user's, as git does.
-  static func expandingTilde(_ path: String) throws -> String {
-    guard path.hasPrefix("~") else { return path }
-    let rest = path.dropFirst()
-    let user = rest.prefix { $0 != "/" }
-    let tail = rest.dropFirst(user.count)
-    let home: String?
-    if user.isEmpty {
-      home = getenv("HOME").map { String(cString: $0) }
-    } else {
-      home = getpwnam(String(user)).flatMap { $0.pointee.pw_dir }.map { String(cString: $0) }
-    }
-    guard let home, !home.isEmpty else {
-      throw DraftError(.invalidInput, "cannot expand \(path) in core.hooksPath: no such home directory")
-    }
-    return home + tail
-  }
-
-  static func makeDirectories(_ path: String) throws {
-    if kind(path, following: true) == S_IFDIR { return }
-    let parentPath = parent(path)
-    if parentPath != path { try makeDirectories(parentPath) }
-    if mkdir(path, 0o777) != 0 && errno != EEXIST { throw failure("cannot create", path) }
-  }
-
-  /// Writes `bytes` to a new file at `path` with mode 0755 (whatever the umask).
-  static func writeExecutable(_ path: String, _ bytes: [UInt8]) throws {
-    unlink(path)
-    guard writeFile(path, [bytes]) else {
-      let error = failure("cannot write", path)
-      unlink(path)
-      throw error
-    }
-    guard chmod(path, 0o755) == 0 else { throw failure("cannot make executable", path) }
-  }
-
-  static func rename(_ from: String, _ to: String) throws {
-    guard Glibc.rename(from, to) == 0 else { throw failure("cannot rename \(from) to", to) }
-  }
-
-  static func remove(_ path: String) throws {
-    guard unlink(path) == 0 || errno == ENOENT else { throw failure("cannot remove", path) }
-  }
-
-  private static func failure(_ what: String, _ path: String) -> DraftError {
-    DraftError(.invalidInput, "\(what) \(path): \(String(cString: strerror(errno)))")
   }
 }

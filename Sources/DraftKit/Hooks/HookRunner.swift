@@ -46,7 +46,7 @@ extension Draft {
       guard let commit = try git({ try draft.repository.referenceTarget("HEAD") }) else { return }
       let timeout = draft.hookTimeout(warnings: &result.warnings)
       let summary = try draft.verifyFromHook(
-        ticket: ticket.id, worktree: HookPaths.normalized(worktree), commit: commit, timeout: timeout)
+        ticket: ticket.id, worktree: FileSystem.normalized(worktree), commit: commit, timeout: timeout)
       if let summary { result.lines.append(summary) }
     } catch {
       result.warnings.append("git draft: commit not verified: \(message(of: error))")
