@@ -191,6 +191,9 @@ final class RunSandbox: Sendable {
     // Wait for the agent to start (it writes its prompt), then cancel.
     let deadline = Date().addingTimeInterval(30)
     while !FileManager.default.fileExists(atPath: s.log + "/prompt") && Date() < deadline { usleep(50_000) }
+    // A second run of the same ticket in this clone is refused while the first works.
+    let second = try s.run([id, "--executor", "claude"])
+    #expect(second.status == 128 && second.stderr.contains("being run in this clone already"))
     var cancel = try s.sandbox.draft("cancel", id)
     while cancel.status != 0 && Date() < deadline {
       usleep(100_000)

@@ -54,6 +54,23 @@ extension Draft {
         "ticket \(short) is \(ticket.state.rawValue) and cannot be run; 'git draft move \(short) planned' first"
       )
     }
+    // One run per ticket in this clone: the marker is created exclusively, and names this
+    // process for `git draft cancel`.
+    try FileSystem.makeDirectories(runsDirectory)
+    let marker = runsDirectory + "/\(id).pid"
+    var fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    if fd < 0, errno == EEXIST, runInProgress(id) == nil {
+      fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    }
+    guard fd >= 0 else {
+      throw DraftError(
+        .invalidInput,
+        "ticket \(short) is being run in this clone already; 'git draft cancel \(short)' stops that run")
+    }
+    defer { Glibc.unlink(marker) }
+    var line = Array("\(getpid())\n".utf8)
+    _ = write(fd, &line, line.count)
+    close(fd)
     let settings = try RunSettings(self)
     let author = try author()
     let machine = try machineName()
@@ -96,10 +113,6 @@ extension Draft {
 
     // From here on the run is recorded however it ends.
     let number = detail.revisions.count + 1
-    try FileSystem.makeDirectories(runsDirectory)
-    let marker = runsDirectory + "/\(id).pid"
-    try FileSystem.write(Array("\(getpid())\n".utf8), to: marker)
-    defer { Glibc.unlink(marker) }
     Interruption.install()
     progress(.started(ticket: ticket, worktree: worktree, executor: executor.spec.name, created: created))
 
