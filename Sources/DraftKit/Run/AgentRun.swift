@@ -19,24 +19,30 @@ extension Draft {
     progress: (RunProgress) -> Void
   ) throws -> AgentRun {
     let spec = executor.spec
-    let invocation = spec.invocation(
-      prompt: prompt, promptFile: promptFile, model: executor.model, resumeSession: resume,
-      unrestricted: settings.unrestricted, extraArguments: executor.extraArguments)
-    var process = ChildProcess(executor.program, Array(invocation.arguments.dropFirst()), in: directory)
-    process.environment = RunEnvironment.make(["GIT_DRAFT_RUN=1", "GIT_DRAFT_TICKET=\(ticket)"])
+    let invocation = executor.invocation(
+      prompt: prompt, promptFile: promptFile, resumeSession: resume, unrestricted: settings.unrestricted)
+    var process = ChildProcess(
+      invocation.arguments[0], Array(invocation.arguments.dropFirst()), in: directory)
+    process.environment = RunEnvironment.make(
+      ["GIT_DRAFT_RUN=1", "GIT_DRAFT_TICKET=\(ticket)"]
+        + invocation.environment.sorted { $0.key < $1.key }.map {
+          "\($0.key)=\($0.value)"
+        })
     process.input = .file(invocation.promptOnStdin ? promptFile : "/dev/null")
     var total = 0
     var attempt = 0
     while true {
       attempt += 1
-      var parser = AgentOutputParser(format: spec.output)
+      var parser = AgentOutputParser(format: spec.output, workingDirectory: directory)
       var tally = AgentTally()
-      let supervision = try process.supervise(timeout: timeout) { line in
-        for event in parser.parse(line: line) {
+      func add(_ events: [AgentEvent]) {
+        for event in events {
           tally.add(event)
           progress(.agent(event))
         }
       }
+      let supervision = try process.supervise(timeout: timeout) { add(parser.parse(line: $0)) }
+      add(parser.finish())
       total += supervision.durationMS
       var code: Int?
       if case .exited(let status) = supervision.ending { code = Int(status) }
@@ -46,7 +52,7 @@ extension Draft {
           [
             ("attempt", .int(attempt)), ("executor", .string(spec.name)),
             (
-              "argv", .array(([executor.program] + invocation.arguments.dropFirst()).map(JSONValue.string))
+              "argv", .array(invocation.arguments.map(JSONValue.string))
             ),
             ("model", tally.model.map(JSONValue.string) ?? .null),
             ("session", tally.session.map(JSONValue.string) ?? .null),

@@ -79,11 +79,9 @@ extension Draft {
       throw DraftError(.notFound, "no branch '\(target)' to base the work on; name one with --target")
     }
     let team = try team(at: targetTip)
-    let config = try configuration()
-    let configured = try git { try config.string("draft.executor") }
-    let requested = options.executor ?? (configured == nil ? team.executor : nil)
     let executor = try ExecutorSpec.choose(
-      requested: requested, configuration: config, path: getenv("PATH").map { String(cString: $0) })
+      requested: options.executor, configuration: try configuration(),
+      path: getenv("PATH").map { String(cString: $0) }, teamDefault: team.executor)
     let worktree = try worktree(for: ticket, configured: settings.worktreeDirectory)
     let verifyCommands = team.verify + settings.localVerify
     let timeout = options.timeout ?? settings.timeout
