@@ -50,3 +50,22 @@ extension Draft {
     try Notes(repository: repository).append(lines, to: commit, author: try author())
   }
 }
+
+extension DiffStat {
+  /// The `diffstat` record: totals and each file's counts.
+  func evidence(ticket: String, revision: Int, base: ObjectID, head: ObjectID) -> String {
+    let perFile = files.map { file -> JSONValue in
+      .object([
+        ("path", .string(file.path)), ("insertions", .int(file.insertions)),
+        ("deletions", .int(file.deletions)),
+        ("binary", .bool(file.binary)),
+      ])
+    }
+    return EvidenceRecord.line(
+      "diffstat", ticket: ticket, revision: revision,
+      [
+        ("base", .string(base.hex)), ("head", .string(head.hex)), ("insertions", .int(insertions)),
+        ("deletions", .int(deletions)), ("files", .array(perFile)),
+      ])
+  }
+}

@@ -73,29 +73,4 @@ extension Draft {
     try recordEvidence(results.map { $0.evidence(ticket: id, revision: number) }, on: head)
     return VerificationReport(ticket: detail.ticket, commit: head, worktree: worktree, results: results)
   }
-
-  /// Stops the run of a ticket that is in progress in this clone: the run stops its agent's
-  /// process group and records the run as cancelled.
-  public func cancel(_ prefix: String) throws -> Ticket {
-    let ticket = try board(around: prefix).ticket
-    guard let pid = runInProgress(ticket.id) else {
-      throw DraftError(.notFound, "no run of ticket \(ticket.id.prefix(12)) is in progress in this clone")
-    }
-    guard kill(pid, SIGTERM) == 0 else {
-      throw DraftError(
-        .invalidInput, "cannot stop the run (process \(pid)): \(String(cString: strerror(errno)))")
-    }
-    return ticket
-  }
-
-  /// The process running the ticket in this clone, if one is alive (a stale marker is removed).
-  func runInProgress(_ id: String) -> pid_t? {
-    let marker = runsDirectory + "/\(id).pid"
-    guard let text = readFile(marker).map({ String(decoding: $0, as: UTF8.self) }) else { return nil }
-    guard let pid = pid_t(text.split(separator: "\n").first ?? ""), pid > 0, kill(pid, 0) == 0 else {
-      Glibc.unlink(marker)
-      return nil
-    }
-    return pid
-  }
 }

@@ -54,23 +54,8 @@ extension Draft {
         "ticket \(short) is \(ticket.state.rawValue) and cannot be run; 'git draft move \(short) planned' first"
       )
     }
-    // One run per ticket in this clone: the marker is created exclusively, and names this
-    // process for `git draft cancel`.
-    try FileSystem.makeDirectories(runsDirectory)
-    let marker = runsDirectory + "/\(id).pid"
-    var fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-    if fd < 0, errno == EEXIST, runInProgress(id) == nil {
-      fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-    }
-    guard fd >= 0 else {
-      throw DraftError(
-        .invalidInput,
-        "ticket \(short) is being run in this clone already; 'git draft cancel \(short)' stops that run")
-    }
+    let marker = try markRun(id, short: short)
     defer { Glibc.unlink(marker) }
-    var line = Array("\(getpid())\n".utf8)
-    _ = write(fd, &line, line.count)
-    close(fd)
     let settings = try RunSettings(self)
     let author = try author()
     let machine = try machineName()
@@ -168,23 +153,7 @@ extension Draft {
       let stat = try git { try repository.diffStat(from: start, to: end) }
       (revision.filesChanged, revision.insertions, revision.deletions) =
         (stat.files.count, stat.insertions, stat.deletions)
-      evidence.append(
-        EvidenceRecord.line(
-          "diffstat", ticket: id, revision: number,
-          [
-            ("base", .string(start.hex)), ("head", .string(end.hex)),
-            ("insertions", .int(stat.insertions)), ("deletions", .int(stat.deletions)),
-            (
-              "files",
-              .array(
-                stat.files.map {
-                  .object([
-                    ("path", .string($0.path)), ("insertions", .int($0.insertions)),
-                    ("deletions", .int($0.deletions)), ("binary", .bool($0.binary)),
-                  ])
-                })
-            ),
-          ]))
+      evidence.append(stat.evidence(ticket: id, revision: number, base: start, head: end))
       // The code travels with the board: a ref under refs/draft/ keeps it reachable.
       try git {
         try repository.setReference(Self.revisionRef(id, end), to: end, message: "git-draft: revision")
