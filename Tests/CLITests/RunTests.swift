@@ -367,4 +367,26 @@ final class RunSandbox: Sendable {
     let note = try s.sandbox.git("notes", "--ref=draft", "show", head)
     #expect(note.contains("\"command\":\"test -f by-hand.txt\"") && note.contains("\"exit_code\":0"))
   }
+
+  @Test func configuredFilesAreCopiedIntoTheWorktreeAndBranchNamesStaySafe() throws {
+    let s = try RunSandbox()
+    try "SECRET=1\n".write(toFile: s.sandbox.repo + "/.env", atomically: true, encoding: .utf8)
+    try s.sandbox.git("config", "--add", "draft.copyFiles", ".env")
+    try s.sandbox.git("config", "--add", "draft.copyFiles", "../outside")
+    let id = try s.ticket("Ünïcode; rm -rf / && --force ../../x")
+    let result = try s.run([id, "--executor", "claude"])
+    #expect(result.status == 128 && result.stderr.contains("../outside"))
+    #expect(try s.sandbox.git("branch", "--list", "draft/*").isEmpty)
+    try s.sandbox.git("config", "--unset", "draft.copyFiles", "\\.\\./outside")
+    #expect(try s.run([id, "--executor", "claude"]).status == 0)
+    let revision = try #require(try s.revisions(id).first)
+    let branch = try #require(revision["branch"] as? String)
+    #expect(branch == "draft/\(id.prefix(8))-n-code-rm-rf-force-x")
+    let worktree = try #require(revision["worktree"] as? String)
+    #expect(try String(contentsOfFile: worktree + "/.env", encoding: .utf8) == "SECRET=1\n")
+    // The copied file is not committed with the agent's work.
+    let head = try #require(revision["head"] as? String)
+    let files = try s.sandbox.git("ls-tree", "-r", "--name-only", head)
+    #expect(files.contains("agent-output.txt") && !files.contains(".env"))
+  }
 }

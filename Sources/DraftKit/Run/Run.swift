@@ -69,6 +69,8 @@ extension Draft {
       path: getenv("PATH").map { String(cString: $0) }, teamDefault: team.executor)
     let worktree = try worktree(for: ticket, configured: settings.worktreeDirectory)
     let verifyCommands = team.verify + settings.localVerify
+    let copied = team.copyFiles + settings.copyFiles
+    try Self.checkCopyable(copied)
     let timeout = options.timeout ?? settings.timeout
 
     if case .held(let claim) = try claim(
@@ -79,7 +81,7 @@ extension Draft {
     let created: Bool
     let start: ObjectID
     do {
-      created = try prepare(worktree, base: targetTip, copying: team.copyFiles + settings.copyFiles)
+      created = try prepare(worktree, base: targetTip, copying: copied)
       start = try worktreeHead(worktree.path)
       try change(id) { current in
         if current.ticket.state == .executing { return [] }
@@ -136,7 +138,7 @@ extension Draft {
       // so the revision holds everything it did.
       do {
         try commitLeftovers(
-          in: worktree.path, ticket: id, number: number, title: ticket.title, author: author)
+          in: worktree.path, ticket: id, number: number, title: ticket.title, author: author, except: copied)
       } catch let error as DraftError {
         revision.outcome = .agentFailed
         revision.reason = error.message
@@ -218,11 +220,12 @@ extension Draft {
     return head
   }
 
-  /// Commits everything the agent left in the worktree, with the ticket's trailers.
-  private func commitLeftovers(in path: String, ticket: String, number: Int, title: String, author: Person)
-    throws
-  {
-    try runGit(["add", "--all"], in: path)
+  /// Commits everything the agent left in the worktree, with the ticket's trailers, except the
+  /// files copied in (an `.env` must not end up in a commit).
+  private func commitLeftovers(
+    in path: String, ticket: String, number: Int, title: String, author: Person, except copied: [String]
+  ) throws {
+    try runGit(["add", "--all", "--", "."] + copied.map { ":(exclude,literal)" + $0 }, in: path)
     guard try runGit(["diff", "--cached", "--quiet"], in: path, allowFailure: true).status == 1 else {
       return
     }

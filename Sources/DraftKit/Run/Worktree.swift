@@ -61,6 +61,16 @@ extension Draft {
     return TicketWorktree(branch: branch, path: directory + "/" + branch.dropFirst("draft/".count))
   }
 
+  /// Refuses copy-in paths that could reach outside the trees, before anything is made.
+  static func checkCopyable(_ files: [String]) throws {
+    for file in files {
+      let parts = file.split(separator: "/")
+      guard !file.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty else {
+        throw DraftError(.invalidInput, "draft.copyFiles: '\(file)' must be a path inside the working tree")
+      }
+    }
+  }
+
   /// Creates the worktree on its branch from `base`, or reuses it when a run made it before.
   /// Returns true when it was created.
   func prepare(_ worktree: TicketWorktree, base: ObjectID, copying files: [String]) throws -> Bool {
@@ -94,10 +104,6 @@ extension Draft {
   /// files given by a relative path, never over a file the worktree already has.
   private func copy(_ files: [String], from source: String, to destination: String) throws {
     for file in files {
-      let parts = file.split(separator: "/")
-      guard !file.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty else {
-        throw DraftError(.invalidInput, "draft.copyFiles: '\(file)' must be a path inside the working tree")
-      }
       var status = stat()
       guard lstat(source + "/" + file, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG,
         !FileSystem.exists(destination + "/" + file), let bytes = readFile(source + "/" + file)
