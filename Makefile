@@ -3,6 +3,9 @@
 #   make install                 build and install under /usr/local (needs root for that prefix)
 #   make install PREFIX=~/.local  or anywhere else; DESTDIR=... stages an install for packaging
 #   make test                    install build dependencies, then run the test suite
+#   make demo                    `git draft run` end to end with the bundled example agent, in a
+#                                scratch repository (no API key, no network)
+#   make bench                   the benchmarks (scripts/bench.sh, then scripts/bench-run.sh)
 #
 # BUILDDIR names SwiftPM's build folder (default .build); extra `swift build` flags go in
 # SWIFTFLAGS.
@@ -25,7 +28,7 @@ SWIFTPM = --scratch-path $(BUILDDIR) $(SWIFTFLAGS)
 RELEASE = -c release --static-swift-stdlib -Xswiftc -use-ld=lld $(SWIFTPM)
 MANPAGES = $(wildcard man/*.1)
 
-.PHONY: all deps build install uninstall test bench format clean
+.PHONY: all deps build install uninstall test bench bench-run demo format clean
 
 all: build
 
@@ -60,6 +63,16 @@ test:
 
 bench:
 	@bash scripts/bench.sh
+	@bash scripts/bench-run.sh
+
+# `git draft run` against plain git in a repository of 20,000 files; part of `make bench`.
+bench-run:
+	@bash scripts/bench-run.sh
+
+# The run loop with examples/example-agent in a scratch repository it leaves for you to look at.
+demo:
+	$(SWIFT) build $(RELEASE)
+	@GIT_DRAFT="$$($(SWIFT) build $(RELEASE) --show-bin-path)/git-draft" bash scripts/demo.sh
 
 format:
 	$(SWIFT) format -i -r Sources Tests Package.swift
