@@ -24,7 +24,8 @@ struct Verify: ParsableCommand {
           ("passed", .bool(report.passed)),
           (
             "results",
-            .array(report.results.map { .raw($0.evidence(ticket: report.ticket.id, revision: 0)) })
+            .array(
+              report.results.map { .raw($0.evidence(ticket: report.ticket.id, revision: report.revision)) })
           ),
         ]).serialized(pretty: true))
     } else {

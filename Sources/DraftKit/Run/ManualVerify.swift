@@ -6,6 +6,8 @@ public struct VerificationReport: Sendable {
   public var ticket: Ticket
   public var commit: ObjectID
   public var worktree: String
+  /// The revision the evidence was recorded for (0 before the first run).
+  public var revision: Int
   public var results: [VerifyResult]
   public var passed: Bool { results.allSatisfy(\.passed) }
 
@@ -71,6 +73,7 @@ extension Draft {
     let results = try verify(commands, in: worktree, ticket: id, settings: settings, budget: budget)
     let number = detail.revisions.count
     try recordEvidence(results.map { $0.evidence(ticket: id, revision: number) }, on: head)
-    return VerificationReport(ticket: detail.ticket, commit: head, worktree: worktree, results: results)
+    return VerificationReport(
+      ticket: detail.ticket, commit: head, worktree: worktree, revision: number, results: results)
   }
 }

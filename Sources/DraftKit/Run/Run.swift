@@ -145,7 +145,8 @@ extension Draft {
       }
       if code != 0 || agent.tally.reportedError != nil {
         revision.outcome = .agentFailed
-        let detail = agent.tally.reportedError ?? agent.errorsTail
+        var detail = agent.tally.reportedError ?? agent.errorsTail
+        while detail.last?.isWhitespace == true { detail.removeLast() }
         revision.reason = "exit \(code)" + (detail.isEmpty ? "" : ": " + String(detail.suffix(2000)))
       }
     }
