@@ -45,7 +45,8 @@ struct RunCommand: ParsableCommand {
     let draft = try Draft()
     var prefix = id ?? ""
     if next {
-      guard case .ready(let claimed) = try draft.claimNext(scope: claimOptions.scope) else {
+      let lease = Draft.defaultLease + (timeout?.seconds ?? Draft.defaultRunTimeout)
+      guard case .ready(let claimed) = try draft.claimNext(lease: lease, scope: claimOptions.scope) else {
         throw DraftError(.notFound, "nothing is ready to run; 'git draft next' says why")
       }
       prefix = claimed[0].id

@@ -333,6 +333,7 @@ final class RunSandbox: Sendable {
     try s.sandbox.ok("link", second, "--blocked-by", first)
     #expect(try s.run(["--next", "--executor", "claude"]).status == 0)
     #expect(try s.state(first) == "needs_human")
+    #expect(try s.sandbox.show(first).history?.filter { $0.action == "claimed" }.count == 1)
     #expect(try s.state(second) == "planned")
     // Nothing else is ready until the blocker is done.
     #expect(try s.run(["--next", "--executor", "claude"]).status == 128)

@@ -73,9 +73,12 @@ extension Draft {
     try Self.checkCopyable(copied)
     let timeout = options.timeout ?? settings.timeout
 
-    if case .held(let claim) = try claim(
-      id, lease: Self.defaultLease + timeout, renew: true, scope: options.scope)
-    {
+    // A claim this worker already holds for long enough (`run --next` just took it) stands.
+    let lease = Self.defaultLease + timeout
+    let held = ticket.activeClaim().map {
+      $0.isHeld(by: author, on: machine) && $0.until >= EntityStore.now() + timeout
+    }
+    if held != true, case .held(let claim) = try claim(id, lease: lease, renew: true, scope: options.scope) {
       throw DraftError(.invalidInput, "ticket \(short) is claimed by \(claim.display); it is being worked")
     }
     let created: Bool

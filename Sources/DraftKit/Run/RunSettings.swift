@@ -29,9 +29,14 @@ public struct TeamSettings: Sendable, Equatable {
   }
 }
 
+extension Draft {
+  /// How long an agent may run unless `draft.timeout` or `--timeout` says otherwise.
+  public static let defaultRunTimeout: Int64 = 30 * 60
+}
+
 /// What a run takes from git configuration, each with its default.
 struct RunSettings {
-  var timeout: Int64 = 30 * 60
+  var timeout: Int64 = Draft.defaultRunTimeout
   var verifyTimeout: Int64 = 10 * 60
   var retries = 2
   var retryDelay: Int64 = 10
