@@ -36,9 +36,9 @@ RUNS=${BENCH_RUN_RUNS:-5}
 OUT_DIR=${BENCH_OUT:-$ROOT/bench-out}
 GOAL=1.5
 
-log() { printf 'bench-run: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
-have() { command -v "$1" >/dev/null 2>&1; }
+NAME=bench-run
+# shellcheck source=scripts/common.sh
+. "$ROOT/scripts/common.sh"
 
 for value in "$DIRS" "$FILES" "$RUNS"; do
   [[ $value =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUN_DIRS, BENCH_RUN_FILES and BENCH_RUN_RUNS must be positive numbers"
@@ -51,18 +51,7 @@ if have python3; then PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>
 
 # MARK: Setup
 
-if [[ -n ${GIT_DRAFT:-} ]]; then
-  BIN=$(cd "$(dirname "$GIT_DRAFT")" && pwd)/$(basename "$GIT_DRAFT")
-  [[ -x $BIN ]] || die "GIT_DRAFT=$GIT_DRAFT is not an executable"
-else
-  have swift || die "swift is missing; install Swift 6 or set GIT_DRAFT to a git-draft binary"
-  # The same release build `make install` makes (see RELEASE in the Makefile).
-  release=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld --package-path "$ROOT")
-  log "building: swift build ${release[*]}"
-  swift build "${release[@]}" >&2
-  BIN=$(swift build "${release[@]}" --show-bin-path)/git-draft
-  [[ -x $BIN ]] || die "the build left no binary at $BIN"
-fi
+find_binary
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/git-draft-bench-run.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

@@ -42,9 +42,9 @@ SLOW_S=${BENCH_SLOW_S:-10}
 OUT_DIR=${BENCH_OUT:-$ROOT/bench-out}
 LOOP_RUNS=5
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
-have() { command -v "$1" >/dev/null 2>&1; }
+NAME=bench
+# shellcheck source=scripts/common.sh
+. "$ROOT/scripts/common.sh"
 gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 
 [[ $N =~ ^[1-9][0-9]*$ ]] || die "BENCH_TICKETS must be a positive number, not '$N'"
@@ -58,18 +58,7 @@ PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 # MARK: Setup
 
 # The binary: $GIT_DRAFT, or a fresh release build. Build output goes to stderr.
-if [[ -n ${GIT_DRAFT:-} ]]; then
-  BIN=$(cd "$(dirname "$GIT_DRAFT")" && pwd)/$(basename "$GIT_DRAFT")
-  [[ -x $BIN ]] || die "GIT_DRAFT=$GIT_DRAFT is not an executable"
-else
-  have swift || die "swift is missing; install Swift 6 or set GIT_DRAFT to a git-draft binary"
-  # The same release build `make install` makes (see RELEASE in the Makefile).
-  release=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld --package-path "$ROOT")
-  log "building: swift build ${release[*]}"
-  swift build "${release[@]}" >&2
-  BIN=$(swift build "${release[@]}" --show-bin-path)/git-draft
-  [[ -x $BIN ]] || die "the build left no binary at $BIN"
-fi
+find_binary
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/git-draft-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

@@ -22,25 +22,15 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AGENT=$ROOT/examples/example-agent
 
-log() { printf 'demo: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
-have() { command -v "$1" >/dev/null 2>&1; }
+NAME=demo
+# shellcheck source=scripts/common.sh
+. "$ROOT/scripts/common.sh"
 
 have git || die "git is missing"
 [[ -x $AGENT ]] || die "$AGENT is missing or not executable"
 
 # The binary: $GIT_DRAFT, or the release build `make build` makes (built now if needed).
-if [[ -n ${GIT_DRAFT:-} ]]; then
-  BIN=$(cd "$(dirname "$GIT_DRAFT")" && pwd)/$(basename "$GIT_DRAFT")
-  [[ -x $BIN ]] || die "GIT_DRAFT=$GIT_DRAFT is not an executable"
-else
-  have swift || die "swift is missing; install Swift 6 or set GIT_DRAFT to a git-draft binary"
-  release=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld --package-path "$ROOT")
-  log "building: swift build ${release[*]}"
-  swift build "${release[@]}" >&2
-  BIN=$(swift build "${release[@]}" --show-bin-path)/git-draft
-  [[ -x $BIN ]] || die "the build left no binary at $BIN"
-fi
+find_binary
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/git-draft-demo.XXXXXX")
 REPO=$WORK/webapp
