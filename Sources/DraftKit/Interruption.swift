@@ -6,6 +6,7 @@ import Glibc
 /// The handler only writes a byte to a pipe (async-signal-safe); supervised processes poll it.
 public enum Interruption {
   nonisolated(unsafe) private static var pipeEnds: [Int32] = [-1, -1]
+  /// A copy of the write end as a plain integer: the handler must not touch an array.
   nonisolated(unsafe) private static var writeEnd: Int32 = -1
 
   /// The pipe's read end, readable once a signal arrived (-1 before `install`).

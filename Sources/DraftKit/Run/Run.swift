@@ -238,16 +238,11 @@ extension Draft {
     let file = runsDirectory + "/\(ticket).message"
     try FileSystem.write(Array(message.utf8), to: file)
     defer { Glibc.unlink(file) }
-    var process = ChildProcess("git", ["commit", "--quiet", "--no-verify", "--file", file], in: path)
-    process.environment = RunEnvironment.make([
-      "GIT_DRAFT_RUN=1", "GIT_AUTHOR_NAME=\(author.name)", "GIT_AUTHOR_EMAIL=\(author.email)",
-      "GIT_COMMITTER_NAME=\(author.name)", "GIT_COMMITTER_EMAIL=\(author.email)",
-    ])
-    let result = try process.run()
-    guard result.status == 0 else {
-      throw DraftError(
-        .git,
-        "cannot commit the agent's changes in \(path): \(result.errors.split(separator: "\n").last ?? "")")
-    }
+    try runGit(
+      ["commit", "--quiet", "--no-verify", "--file", file], in: path,
+      environment: [
+        "GIT_AUTHOR_NAME=\(author.name)", "GIT_AUTHOR_EMAIL=\(author.email)",
+        "GIT_COMMITTER_NAME=\(author.name)", "GIT_COMMITTER_EMAIL=\(author.email)",
+      ])
   }
 }

@@ -115,19 +115,20 @@ extension Draft {
     }
   }
 
-  /// Runs the user's `git` in `directory` with a run's environment; a failure is an error
-  /// carrying git's own last line.
+  /// Runs the user's `git` in `directory` with a run's environment (plus `environment`); a
+  /// failure is an error carrying git's own words.
   @discardableResult
-  func runGit(_ arguments: [String], in directory: String, allowFailure: Bool = false) throws
-    -> ChildProcess.Result
-  {
+  func runGit(
+    _ arguments: [String], in directory: String, environment: [String] = [], allowFailure: Bool = false
+  ) throws -> ChildProcess.Result {
     var process = ChildProcess("git", arguments, in: directory)
-    process.environment = RunEnvironment.make(["GIT_DRAFT_RUN=1"])
+    process.environment = RunEnvironment.make(["GIT_DRAFT_RUN=1"] + environment)
     let result = try process.run()
     if result.status != 0 && !allowFailure {
-      let reason =
-        result.errors.split(separator: "\n").last.map(String.init) ?? "exit status \(result.status)"
-      throw DraftError(.git, "git \(arguments.prefix(2).joined(separator: " ")) failed: \(reason)")
+      throw DraftError(
+        .git,
+        "git \(arguments.prefix(2).joined(separator: " ")) failed in \(directory): \(GitTransport.lastLine(result.errors))"
+      )
     }
     return result
   }
