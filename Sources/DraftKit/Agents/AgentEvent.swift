@@ -41,7 +41,7 @@ public enum AgentEvent: Sendable, Equatable {
       fields = [("type", .string("usage"))]
       if let input { fields.append(("input_tokens", .int(input))) }
       if let output { fields.append(("output_tokens", .int(output))) }
-      if let cost, let number = AgentText.jsonNumber(cost) { fields.append(("cost_usd", .raw(number))) }
+      if let cost, let number = JSONValue.number(cost) { fields.append(("cost_usd", number)) }
     case .finished(let message, let isError):
       fields = [("type", .string("finished"))]
       add("message", message)
@@ -144,13 +144,6 @@ enum AgentText {
     }
     let result = String(out).trimmingWhitespace()
     return truncated ? result + "…" : result
-  }
-
-  /// A JSON number for a finite double, as Swift prints it (`0.0123`, `1e-05`).
-  static func jsonNumber(_ value: Double) -> String? {
-    guard value.isFinite else { return nil }
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    return "\(value)"
   }
 }
 

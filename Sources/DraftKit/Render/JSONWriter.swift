@@ -12,6 +12,14 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
 
+  /// A number such as a cost in dollars (whole values without a fraction); nil for infinity and
+  /// NaN, which JSON cannot write.
+  static func number(_ value: Double) -> JSONValue? {
+    guard value.isFinite else { return nil }
+    if value == value.rounded(), abs(value) < 1e15 { return .raw(String(Int64(value))) }
+    return .raw("\(value)")
+  }
+
   /// Compact (one line) or indented with two spaces.
   public func serialized(pretty: Bool = false) -> String {
     var out: [UInt8] = []

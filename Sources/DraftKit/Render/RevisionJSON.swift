@@ -14,7 +14,8 @@ public enum RevisionJSON {
       ("reason", text(revision.reason)), ("exit_code", number(revision.exitCode)),
       ("duration_ms", .int(revision.durationMS)), ("input_tokens", number(revision.inputTokens)),
       ("output_tokens", number(revision.outputTokens)),
-      ("cost_usd", revision.costUSD.map { .raw(String($0)) } ?? .null), ("attempts", .int(revision.attempts)),
+      ("cost_usd", revision.costUSD.flatMap(JSONValue.number) ?? .null),
+      ("attempts", .int(revision.attempts)),
       ("files_changed", .int(revision.filesChanged)), ("insertions", .int(revision.insertions)),
       ("deletions", .int(revision.deletions)), ("machine", .string(revision.machine)), ("worktree", worktree),
     ])

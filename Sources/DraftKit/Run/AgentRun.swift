@@ -59,7 +59,7 @@ extension Draft {
             ("exit_code", code.map(JSONValue.int) ?? .null), ("duration_ms", .int(supervision.durationMS)),
             ("input_tokens", tally.inputTokens.map(JSONValue.int) ?? .null),
             ("output_tokens", tally.outputTokens.map(JSONValue.int) ?? .null),
-            ("cost_usd", tally.costUSD.map { .raw(String($0)) } ?? .null),
+            ("cost_usd", tally.costUSD.flatMap(JSONValue.number) ?? .null),
             ("error", .string(String((tally.reportedError ?? supervision.errorsTail).suffix(2000)))),
           ]))
       let run = AgentRun(
