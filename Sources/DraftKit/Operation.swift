@@ -39,12 +39,14 @@ public enum Operation: Sendable, Equatable {
   case release(machine: String, force: Bool)
   /// An agent run (or hand-off) finished: what it produced and cost.
   case revision(Revision)
+  /// A reviewer's comment or decision on a revision, or a conflict found merging it.
+  case feedback(Feedback)
 }
 
 extension Operation: Codable {
   private enum Key: String, CodingKey {
     case type, title, body, state, priority, nonce, label, from, to, reason, author, at, link, target
-    case machine, until, force, revision
+    case machine, until, force, revision, feedback
   }
 
   private enum Tag: String, Codable {
@@ -54,7 +56,7 @@ extension Operation: Codable {
     case setPriority = "set_priority"
     case addLabel = "add_label"
     case removeLabel = "remove_label"
-    case move, comment, link, unlink, claim, release, revision
+    case move, comment, link, unlink, claim, release, revision, feedback
   }
 
   public init(from decoder: Decoder) throws {
@@ -94,6 +96,7 @@ extension Operation: Codable {
       self = .release(
         machine: try c.decode(String.self, forKey: .machine), force: try c.decode(Bool.self, forKey: .force))
     case .revision: self = .revision(try c.decode(Revision.self, forKey: .revision))
+    case .feedback: self = .feedback(try c.decode(Feedback.self, forKey: .feedback))
     }
   }
 
@@ -151,6 +154,9 @@ extension Operation: Codable {
     case .revision(let revision):
       try c.encode(Tag.revision, forKey: .type)
       try c.encode(revision, forKey: .revision)
+    case .feedback(let feedback):
+      try c.encode(Tag.feedback, forKey: .type)
+      try c.encode(feedback, forKey: .feedback)
     }
   }
 }
@@ -201,6 +207,7 @@ extension Operation {
     case .claim(let machine, _): "claim on \(Terminal.clean(machine))"
     case .release: "release"
     case .revision(let revision): "revision: \(revision.outcome.rawValue)"
+    case .feedback(let feedback): "feedback: \(feedback.kind.rawValue)"
     }
   }
 }

@@ -119,5 +119,6 @@ public struct TicketDetail: Sendable {
   public var comments: [Comment]
   public var history: [HistoryEntry]
   public var revisions: [Revision]
+  public var feedback: [Feedback]
   public var tip: ObjectID
 }

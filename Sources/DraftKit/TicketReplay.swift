@@ -9,6 +9,7 @@ enum TicketReplay {
       createdAt: root.pack.time, updatedAt: root.pack.time)
     var comments: [Comment] = []
     var revisions: [Revision] = []
+    var feedback: [Feedback] = []
     var history: [HistoryEntry] = []
     var labels = Set<String>()
     var blockedBy = Set<String>()
@@ -100,9 +101,21 @@ enum TicketReplay {
           }
         case .revision(var revision):
           revision.number = revisions.count + 1
+          revision.at = pack.time
           entry.action = "revision"
           entry.detail = "\(revision.number) \(revision.outcome.rawValue) by \(revision.executor)"
+          let addressed = Set(revision.addressed ?? [])
+          for index in feedback.indices where feedback[index].addressedBy == nil {
+            if addressed.contains(feedback[index].id) { feedback[index].addressedBy = revision.number }
+          }
           revisions.append(revision)
+        case .feedback(var item):
+          item.author = pack.author
+          item.at = pack.time
+          item.revisionNumber = revisions.last(where: { $0.head == item.revision })?.number ?? 0
+          entry.action = item.kind.historyAction
+          entry.detail = item.revisionNumber > 0 ? "revision \(item.revisionNumber)" : nil
+          feedback.append(item)
         }
         if entry.conflict != nil { ticket.conflictCount += 1 }
         history.append(entry)
@@ -114,7 +127,8 @@ enum TicketReplay {
     ticket.related = related.sorted()
     ticket.commentCount = comments.count
     return TicketDetail(
-      ticket: ticket, comments: comments, history: history, revisions: revisions, tip: entity.tip)
+      ticket: ticket, comments: comments, history: history, revisions: revisions, feedback: feedback,
+      tip: entity.tip)
   }
 
   /// Schema checks on ops read from refs: a value no command could have written makes the
@@ -151,6 +165,7 @@ enum TicketReplay {
         throw bad("a claim's machine name")
       }
     case .revision(let revision): try revision.problem().orThrow(bad)
+    case .feedback(let feedback): try feedback.problem().orThrow(bad)
     }
   }
 }
@@ -182,5 +197,16 @@ extension Optional where Wrapped == String {
   /// Throws the error `make` builds from the reason, when there is one.
   func orThrow(_ make: (String) -> DraftError) throws {
     if let reason = self { throw make(reason) }
+  }
+}
+
+extension Feedback.Kind {
+  var historyAction: String {
+    switch self {
+    case .comment: "commented on revision"
+    case .requestChanges: "requested changes"
+    case .approve: "approved"
+    case .conflict: "merge conflict"
+    }
   }
 }

@@ -11,7 +11,7 @@ public enum WorkflowState: String, CaseIterable, Codable, Sendable, Comparable {
     case .planned: [.proposed, .executing, .blocked, .abandoned]
     case .executing: [.verifying, .needsHuman, .blocked]
     case .verifying: [.executing, .needsHuman, .blocked, .done]
-    case .needsHuman: [.executing, .planned, .done, .abandoned]
+    case .needsHuman: [.executing, .planned, .blocked, .done, .abandoned]
     case .blocked: [.planned, .executing, .abandoned]
     case .done: [.executing]
     case .abandoned: [.planned]

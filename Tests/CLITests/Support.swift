@@ -292,7 +292,7 @@ let allowedMoves: [String: [String]] = [
   "planned": ["proposed", "executing", "blocked", "abandoned"],
   "executing": ["verifying", "needs_human", "blocked"],
   "verifying": ["executing", "needs_human", "blocked", "done"],
-  "needs_human": ["executing", "planned", "done", "abandoned"],
+  "needs_human": ["executing", "planned", "blocked", "done", "abandoned"],
   "blocked": ["planned", "executing", "abandoned"],
   "done": ["executing"],
   "abandoned": ["planned"],

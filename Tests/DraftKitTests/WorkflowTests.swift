@@ -7,7 +7,7 @@ import Testing
     .planned: [.proposed, .executing, .blocked, .abandoned],
     .executing: [.verifying, .needsHuman, .blocked],
     .verifying: [.executing, .needsHuman, .blocked, .done],
-    .needsHuman: [.executing, .planned, .done, .abandoned],
+    .needsHuman: [.executing, .planned, .blocked, .done, .abandoned],
     .blocked: [.planned, .executing, .abandoned],
     .done: [.executing],
     .abandoned: [.planned],

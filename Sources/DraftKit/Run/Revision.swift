@@ -42,9 +42,14 @@ public struct Revision: Codable, Sendable, Equatable {
   public var machine: String
   /// Where the worktree was made, on `machine`.
   public var worktree: String
+  /// The ids of the feedback this revision was asked to address.
+  public var addressed: [String]?
+  /// When it was recorded (the op's time; set by replay, not stored).
+  public var at: Int64 = 0
 
   enum CodingKeys: String, CodingKey {
     case base, head, branch, target, executor, model, session, outcome, reason, machine, worktree, attempts
+    case addressed
     case exitCode = "exit_code"
     case durationMS = "duration_ms"
     case inputTokens = "input_tokens"
@@ -60,6 +65,9 @@ public struct Revision: Codable, Sendable, Equatable {
     if short.contains(where: { $0.utf8.count > Limits.labelBytes }) { return "a revision field is too long" }
     if worktree.utf8.count > 4096 || (reason?.utf8.count ?? 0) > Limits.reasonBytes {
       return "a revision field is too long"
+    }
+    if let addressed, addressed.count > 10_000 || addressed.contains(where: { $0.utf8.count != 16 }) {
+      return "a revision's addressed list is malformed"
     }
     if ObjectID(hex: base) == nil || head.map({ ObjectID(hex: $0) == nil }) == true {
       return "a revision's commit is not an object id"

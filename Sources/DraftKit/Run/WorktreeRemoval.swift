@@ -1,0 +1,52 @@
+/// Taking a ticket's worktree and branch away once its work is merged or abandoned. The commits
+/// stay reachable through the revision pins, so deleting the branch loses no revision.
+extension Draft {
+  /// What removing a ticket's worktree and branch came to.
+  public struct WorktreeRemoval: Sendable, Equatable {
+    public var removedWorktree: String?
+    public var deletedBranch: String?
+    /// Why something was left in place (uncommitted work), when it was.
+    public var kept: String?
+  }
+
+  /// The worktrees git knows of, by path, with the branch each has checked out (nil when
+  /// detached or bare).
+  func worktrees() throws -> [(path: String, branch: String?)] {
+    let output = try runGit(["worktree", "list", "--porcelain"], in: repository.commonDirectory).output
+    var found: [(path: String, branch: String?)] = []
+    for block in output.split(separator: "\n\n") {
+      var path: String?
+      var branch: String?
+      for line in block.split(separator: "\n") {
+        if line.hasPrefix("worktree ") { path = String(line.dropFirst(9)) }
+        if line.hasPrefix("branch refs/heads/") { branch = String(line.dropFirst(18)) }
+      }
+      if let path { found.append((path, branch)) }
+    }
+    return found
+  }
+
+  /// Removes the worktree that has `branch` checked out (when it holds no uncommitted work
+  /// besides the files a run copies in) and, if asked, the branch. `dryRun` only reports.
+  func removeWorktree(branch: String, deleteBranch: Bool, copied: [String], dryRun: Bool = false) throws
+    -> WorktreeRemoval
+  {
+    var removal = WorktreeRemoval()
+    if let path = try worktrees().first(where: { $0.branch == branch })?.path {
+      let status = try runGit(
+        ["status", "--porcelain", "--untracked-files=all", "--", "."]
+          + copied.map { ":(exclude,literal)" + $0 }, in: path)
+      guard status.output.isEmpty else {
+        removal.kept = "\(path) has uncommitted changes; commit or discard them, then 'git draft gc'"
+        return removal
+      }
+      if !dryRun { try runGit(["worktree", "remove", "--force", path], in: repository.commonDirectory) }
+      removal.removedWorktree = path
+    }
+    if deleteBranch, try git({ try repository.referenceTarget("refs/heads/" + branch) }) != nil {
+      if !dryRun { try runGit(["branch", "--quiet", "-D", branch], in: repository.commonDirectory) }
+      removal.deletedBranch = branch
+    }
+    return removal
+  }
+}
