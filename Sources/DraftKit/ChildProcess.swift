@@ -57,6 +57,8 @@ public struct ChildProcess {
     case timedOut
     /// Ctrl-C, SIGTERM or `git draft cancel` reached this process.
     case cancelled
+    /// The caller's `stopWhen` asked for it (a spending limit reached); the reason says why.
+    case stopped(String)
   }
 
   public struct Supervision: Sendable {
@@ -69,14 +71,17 @@ public struct ChildProcess {
   /// Runs in its own process group, handing each line of output to `onLine` as it comes.
   /// At `timeout` seconds, or when interrupted, the whole group is stopped: SIGTERM, then
   /// SIGKILL after a grace period.
-  public func supervise(timeout: Int64?, onLine: (String) -> Void) throws -> Supervision {
+  /// `stopWhen`, asked between reads, stops it too when it returns a reason.
+  public func supervise(
+    timeout: Int64?, stopWhen: () -> String? = { nil }, onLine: (String) -> Void
+  ) throws -> Supervision {
     let started = Clock.milliseconds()
     let deadline = timeout.map { started + Int($0) * 1000 }
     var pending: [UInt8] = []
     var errors: [UInt8] = []
     let child = try spawn(ownGroup: true)
     defer { child.closePipes() }
-    let stop = child.drain(until: deadline) { chunk in
+    let stop = child.drain(until: deadline, stopWhen: stopWhen) { chunk in
       pending += chunk
       while let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
         onLine(String(decoding: pending[..<end], as: UTF8.self))
@@ -162,7 +167,8 @@ private struct Spawned {
   /// Reads both pipes until they close. With a deadline (or an interruption) the group is
   /// stopped and the reason returned; nil when the child closed its output by itself.
   func drain(
-    until deadline: Int?, output onOutput: ([UInt8]) -> Void, errors onErrors: ([UInt8]) -> Void
+    until deadline: Int?, stopWhen: () -> String? = { nil }, output onOutput: ([UInt8]) -> Void,
+    errors onErrors: ([UInt8]) -> Void
   ) -> ChildProcess.Ending? {
     var open = [output, errors]
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -193,6 +199,8 @@ private struct Spawned {
           stopped = .cancelled
         } else if let deadline, now >= deadline {
           stopped = .timedOut
+        } else if let reason = stopWhen() {
+          stopped = .stopped(reason)
         }
         if stopped != nil {
           kill(-pid, SIGTERM)

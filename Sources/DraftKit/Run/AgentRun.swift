@@ -16,7 +16,7 @@ extension Draft {
   func runAgent(
     _ executor: ResolvedExecutor, prompt: String, promptFile: String, resume: String?, in directory: String,
     ticket: String, number: Int, timeout: Int64, settings: RunSettings, evidence: inout [String],
-    progress: (RunProgress) -> Void
+    stopWhen: (Spend) -> String?, progress: (RunProgress) -> Void
   ) throws -> AgentRun {
     let spec = executor.spec
     let invocation = executor.invocation(
@@ -30,6 +30,7 @@ extension Draft {
         })
     process.input = .file(invocation.promptOnStdin ? promptFile : "/dev/null")
     var total = 0
+    var spentBefore = Spend()
     var attempt = 0
     while true {
       attempt += 1
@@ -41,7 +42,9 @@ extension Draft {
           progress(.agent(event))
         }
       }
-      let supervision = try process.supervise(timeout: timeout) { add(parser.parse(line: $0)) }
+      let supervision = try process.supervise(
+        timeout: timeout, stopWhen: { stopWhen(spentBefore + tally.spend) },
+        onLine: { add(parser.parse(line: $0)) })
       add(parser.finish())
       total += supervision.durationMS
       var code: Int?
@@ -73,9 +76,10 @@ extension Draft {
       guard status > 128 || spec.isTransientFailure(exitStatus: Int32(status), errorText: errorText) else {
         return run
       }
+      spentBefore = spentBefore + tally.spend
       let delay = settings.retryDelay << (attempt - 1)
       progress(.retrying(attempt: attempt + 1, delay: delay, reason: String(errorText.suffix(200))))
-      if Self.pause(seconds: delay) {
+      if Self.pause(seconds: delay, stopWhen: { stopWhen(spentBefore) }) {
         return AgentRun(
           ending: .cancelled, exitCode: code, durationMS: total, attempts: attempt, tally: tally,
           errorsTail: supervision.errorsTail)
@@ -83,13 +87,13 @@ extension Draft {
     }
   }
 
-  /// Waits, returning early (true) when the run is interrupted.
-  static func pause(seconds: Int64) -> Bool {
+  /// Waits, returning early (true) when the run is interrupted or `stopWhen` gives a reason.
+  static func pause(seconds: Int64, stopWhen: () -> String? = { nil }) -> Bool {
     let end = Clock.milliseconds() + Int(seconds) * 1000
     while Clock.milliseconds() < end {
-      if Interruption.requested { return true }
+      if Interruption.requested || stopWhen() != nil { return true }
       usleep(100_000)
     }
-    return Interruption.requested
+    return Interruption.requested || stopWhen() != nil
   }
 }

@@ -55,7 +55,11 @@ extension Draft {
       )
     }
     let marker = try markRun(id, short: short)
-    defer { Glibc.unlink(marker) }
+    Glibc.unlink(cancelFile(id))
+    defer {
+      Glibc.unlink(marker)
+      Glibc.unlink(cancelFile(id))
+    }
     let settings = try RunSettings(self)
     let author = try author()
     let machine = try machineName()
@@ -72,6 +76,12 @@ extension Draft {
     let copied = team.copyFiles + settings.copyFiles
     try Self.checkCopyable(copied)
     let timeout = options.timeout ?? settings.timeout
+    let budget = try budget()
+    let ticketSpend = detail.revisions.reduce(Spend()) { $0 + $1.spend }
+    let daySpend = budget.day == Budget.Limit() ? Spend() : try spentToday()
+    if let reason = budget.exhausted(ticket: ticketSpend, day: daySpend) {
+      throw DraftError(.invalidInput, "\(reason); no new run starts (see draft.budget.* in git config)")
+    }
 
     // A claim this worker already holds for long enough (`run --next` just took it) stands.
     let lease = Self.defaultLease + timeout
@@ -105,8 +115,12 @@ extension Draft {
     progress(.started(ticket: ticket, worktree: worktree, executor: executor.spec.name, created: created))
 
     let dependencies = ticket.blockedBy.compactMap { board.ticket($0) }.filter { $0.state == .done }
+    let feedback = detail.openFeedback
+    let merging =
+      try feedback.contains { $0.kind == .conflict } ? startMerge(of: target, in: worktree.path) : nil
     let prompt = Prompt(
       ticket: ticket, comments: detail.comments, dependencies: dependencies, previous: detail.revisions.last,
+      feedback: try feedback.map { ($0, try locate($0, in: detail)) }, merging: merging,
       verify: verifyCommands, worktree: worktree, revision: number
     ).text
     let promptFile = runsDirectory + "/\(id).prompt"
@@ -119,6 +133,9 @@ extension Draft {
       executor, prompt: prompt, promptFile: promptFile, resume: executor.spec.supportsResume ? resume : nil,
       in: worktree.path, ticket: id, number: number, timeout: timeout, settings: settings,
       evidence: &evidence,
+      stopWhen: { spent in
+        self.cancelRequested(id) ?? budget.stopReason(run: spent, ticket: ticketSpend, day: daySpend)
+      },
       progress: progress)
 
     var revision = Revision(
@@ -133,6 +150,9 @@ extension Draft {
     case .cancelled:
       revision.outcome = .cancelled
       revision.reason = "cancelled"
+    case .stopped(let reason):
+      revision.outcome = .cancelled
+      revision.reason = reason
     case .timedOut:
       revision.outcome = .timedOut
       revision.reason = "timed out after \(timeout) s"
@@ -140,6 +160,7 @@ extension Draft {
       // What the agent left uncommitted is committed on the ticket's branch, failed or not,
       // so the revision holds everything it did.
       do {
+        if let merging { try checkResolved(merging, in: worktree.path) }
         try commitLeftovers(
           in: worktree.path, ticket: id, number: number, title: ticket.title, author: author, except: copied)
       } catch let error as DraftError {
@@ -170,7 +191,10 @@ extension Draft {
       revision.reason = "no changes"
     }
     if revision.outcome == .passed {
-      verification = try verify(verifyCommands, in: worktree.path, ticket: id, settings: settings) {
+      verification = try verify(
+        verifyCommands, in: worktree.path, ticket: id, settings: settings,
+        stopWhen: { self.cancelRequested(id) }
+      ) {
         progress(.verifying($0))
       }
       if let failed = verification.first(where: { !$0.passed }) {
@@ -185,6 +209,10 @@ extension Draft {
     evidence += verification.map { $0.evidence(ticket: id, revision: number) }
     try recordEvidence(evidence, on: end)
 
+    // Feedback counts as addressed once the agent finished its work on it, verified or not.
+    if !feedback.isEmpty && (revision.outcome == .passed || revision.outcome == .verifyFailed) {
+      revision.addressed = feedback.map(\.id)
+    }
     let recorded = revision
     let change = try change(id) { current in
       var ops: [Operation] = [.revision(recorded)]
@@ -230,9 +258,12 @@ extension Draft {
     in path: String, ticket: String, number: Int, title: String, author: Person, except copied: [String]
   ) throws {
     try runGit(["add", "--all", "--", "."] + copied.map { ":(exclude,literal)" + $0 }, in: path)
-    guard try runGit(["diff", "--cached", "--quiet"], in: path, allowFailure: true).status == 1 else {
-      return
-    }
+    let merging = try runGit(
+      ["rev-parse", "--quiet", "--verify", "MERGE_HEAD"], in: path, allowFailure: true)
+    guard
+      try merging.status == 0
+        || runGit(["diff", "--cached", "--quiet"], in: path, allowFailure: true).status == 1
+    else { return }
     let subject = Terminal.clean(String(title.prefix(72)))
     let message = "\(subject)\n\nDraft-Ticket: \(ticket)\nDraft-Revision: \(number)\n"
     let file = runsDirectory + "/\(ticket).message"

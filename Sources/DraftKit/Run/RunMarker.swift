@@ -24,17 +24,22 @@ extension Draft {
   }
 
   /// Stops the run of a ticket that is in progress in this clone: the run stops its agent's
-  /// process group and records the run as cancelled.
+  /// process group and records the run as cancelled. The request is a file beside the marker,
+  /// not a signal, so that cancelling one ticket of `git draft work` leaves the others running.
   public func cancel(_ prefix: String) throws -> Ticket {
     let ticket = try board(around: prefix).ticket
-    guard let pid = runInProgress(ticket.id) else {
+    guard runInProgress(ticket.id) != nil else {
       throw DraftError(.notFound, "no run of ticket \(ticket.id.prefix(12)) is in progress in this clone")
     }
-    guard kill(pid, SIGTERM) == 0 else {
-      throw DraftError(
-        .invalidInput, "cannot stop the run (process \(pid)): \(String(cString: strerror(errno)))")
-    }
+    try FileSystem.write([], to: cancelFile(ticket.id))
     return ticket
+  }
+
+  func cancelFile(_ id: String) -> String { runsDirectory + "/\(id).cancel" }
+
+  /// The reason to stop the run of `id`, once `git draft cancel` asked for it.
+  func cancelRequested(_ id: String) -> String? {
+    FileSystem.exists(cancelFile(id)) ? "cancelled with 'git draft cancel'" : nil
   }
 
   /// The process running the ticket in this clone, if one is alive (a stale marker is removed).

@@ -24,6 +24,7 @@ public struct VerifyResult: Sendable {
     case .exited(let code): "'\(command)' failed (exit \(code))"
     case .timedOut: "'\(command)' timed out"
     case .cancelled: "'\(command)' was cancelled"
+    case .stopped(let reason): "'\(command)' was stopped: \(reason)"
     }
   }
 
@@ -58,7 +59,7 @@ extension Draft {
   /// With a `budget` (seconds), the commands together stop when it is spent.
   func verify(
     _ commands: [String], in directory: String, ticket: String, settings: RunSettings, budget: Int64? = nil,
-    progress: (String) -> Void = { _ in }
+    stopWhen: () -> String? = { nil }, progress: (String) -> Void = { _ in }
   ) throws -> [VerifyResult] {
     var results: [VerifyResult] = []
     let end = budget.map { Clock.milliseconds() / 1000 + Int($0) }
@@ -70,7 +71,7 @@ extension Draft {
       process.environment = RunEnvironment.make(["GIT_DRAFT_RUN=1", "GIT_DRAFT_TICKET=\(ticket)"])
       process.mergeErrors = true
       var output: [UInt8] = []
-      let supervision = try process.supervise(timeout: timeout) { line in
+      let supervision = try process.supervise(timeout: timeout, stopWhen: stopWhen) { line in
         output += line.utf8
         output.append(UInt8(ascii: "\n"))
       }

@@ -33,12 +33,15 @@ extension Draft {
   {
     var removal = WorktreeRemoval()
     if let path = try worktrees().first(where: { $0.branch == branch })?.path {
-      let status = try runGit(
-        ["status", "--porcelain", "--untracked-files=all", "--", "."]
-          + copied.map { ":(exclude,literal)" + $0 }, in: path)
-      guard status.output.isEmpty else {
-        removal.kept = "\(path) has uncommitted changes; commit or discard them, then 'git draft gc'"
-        return removal
+      // A worktree whose directory was deleted by hand holds no work: git only forgets it.
+      if FileSystem.exists(path) {
+        let status = try runGit(
+          ["status", "--porcelain", "--untracked-files=all", "--", "."]
+            + copied.map { ":(exclude,literal)" + $0 }, in: path)
+        guard status.output.isEmpty else {
+          removal.kept = "\(path) has uncommitted changes; commit or discard them, then 'git draft gc'"
+          return removal
+        }
       }
       if !dryRun { try runGit(["worktree", "remove", "--force", path], in: repository.commonDirectory) }
       removal.removedWorktree = path
