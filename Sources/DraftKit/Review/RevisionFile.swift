@@ -43,23 +43,4 @@ extension Draft {
     if bytes.prefix(8000).contains(0) { return .binary }
     return .text(RevisionFile.lines(String(decoding: bytes, as: UTF8.self)))
   }
-
-  /// The commit of `revision`'s head, checked to be in this clone.
-  func headCommit(of revision: Revision, ticket: String) throws -> ObjectID {
-    guard let hex = revision.head, let commit = ObjectID(hex: hex) else {
-      throw DraftError(.notFound, "revision \(revision.number) of ticket \(ticket.prefix(12)) made no commit")
-    }
-    try requireLocal(commit, of: revision)
-    return commit
-  }
-
-  /// Refuses a revision commit this clone does not have yet.
-  func requireLocal(_ commit: ObjectID, of revision: Revision) throws {
-    guard repository.hasObject(commit) else {
-      throw DraftError(
-        .notFound,
-        "commit \(commit.hex.prefix(12)) of revision \(revision.number) is not in this clone; 'git draft sync' fetches it"
-      )
-    }
-  }
 }
