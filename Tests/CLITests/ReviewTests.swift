@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// A run sandbox whose main branch has `greeting.txt` with two lines, and a ticket whose first
-/// run appended a third ("gamma"): revision 1 passed and the ticket waits on a person.
+/// A run sandbox whose main branch has `greeting.txt` with two lines (and a binary `logo.png`),
+/// and a ticket whose first run appended a third ("gamma"): revision 1 passed and the ticket
+/// waits on a person.
 struct ReviewSandbox {
   let s: RunSandbox
   let id: String
@@ -11,7 +12,9 @@ struct ReviewSandbox {
   init(verify: String? = nil) throws {
     s = try RunSandbox()
     try "alpha\nbeta\n".write(toFile: s.sandbox.repo + "/greeting.txt", atomically: true, encoding: .utf8)
-    try s.sandbox.git("add", "greeting.txt")
+    try Data([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x0a]).write(
+      to: URL(fileURLWithPath: s.sandbox.repo + "/logo.png"))
+    try s.sandbox.git("add", "greeting.txt", "logo.png")
     try s.sandbox.git("commit", "-q", "-m", "greeting")
     if let verify { try s.sandbox.git("config", "--add", "draft.verify", verify) }
     id = try s.ticket()
@@ -144,6 +147,7 @@ struct ReviewSandbox {
       (["--file", "greeting.txt", "--line", "0"], 129, "--line"),
       (["--file", "greeting.txt", "--line", "3-2"], 129, "--line"),
       (["--file", "missing.txt", "--line", "1"], 128, "no file 'missing.txt'"),
+      (["--file", "logo.png", "--line", "1"], 128, "binary"),
       (["--file", "/etc/passwd", "--line", "1"], 128, "/etc/passwd"),
       (["--file", "../greeting.txt", "--line", "1"], 128, "top of the repository"),
       (["--file", "", "--line", "1"], 128, "top of the repository"),
