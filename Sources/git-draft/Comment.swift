@@ -46,7 +46,7 @@ struct CommentCommand: ParsableCommand {
     let change = try draft.comment(ticket.id, onRevision: rev, file: file, lines: line, body: body)
     let feedback = change.detail.feedback.last
     let place =
-      feedback?.anchor.map { "\($0.path):\(LineSpan(start: $0.startLine, end: $0.endLine).description) in " }
+      feedback?.anchor.map { "\($0.path):\($0.span) in " }
       ?? ""
     Output.line(
       "Commented on \(Terminal.clean(place))revision \(feedback?.revisionNumber ?? 0) of \(board.shortID(ticket.id))"

@@ -58,14 +58,13 @@ public struct ReviewPrinter: Sendable {
     var head = "  "
     if item.kind == .conflict { head += "merge conflict " }
     if let anchor = item.anchor {
-      let span = LineSpan(start: anchor.startLine, end: anchor.endLine)
-      head += palette.label("\(Terminal.clean(anchor.path)):\(span.description)") + " "
+      head += palette.label("\(Terminal.clean(anchor.path)):\(anchor.span)") + " "
     }
     head += "on #\(item.revisionNumber) " + byline(item)
     switch entry.status {
     case .outdated: head += "  " + palette.warning("outdated")
     case .current(let revision, let start, let end) where start != item.anchor?.startLine:
-      head += palette.dim("  now at \(LineSpan(start: start, end: end).description) in #\(revision)")
+      head += palette.dim("  now at \(LineSpan(start: start, end: end)) in #\(revision)")
     default: break
     }
     var out = [head]

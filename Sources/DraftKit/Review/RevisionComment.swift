@@ -1,5 +1,5 @@
 /// `--line L` or `--line L-M`: the lines of a file a comment is about, 1-based and inclusive.
-public struct LineSpan: Sendable, Equatable {
+public struct LineSpan: Sendable, Equatable, CustomStringConvertible {
   public var start: Int
   public var end: Int
 
@@ -18,6 +18,11 @@ public struct LineSpan: Sendable, Equatable {
   }
 
   public var description: String { start == end ? "\(start)" : "\(start)-\(end)" }
+}
+
+extension Anchor {
+  /// The lines it was made on.
+  public var span: LineSpan { LineSpan(start: startLine, end: endLine) }
 }
 
 extension Draft {
@@ -62,7 +67,7 @@ extension Draft {
     guard lines.end <= text.count else {
       throw DraftError(
         .invalidInput,
-        "'\(path)' has \(text.count) line\(text.count == 1 ? "" : "s") in \(which); line \(lines.description) is past its end"
+        "'\(path)' has \(text.count) line\(text.count == 1 ? "" : "s") in \(which); line \(lines) is past its end"
       )
     }
     let quoted = text[(lines.start - 1)..<lines.end].map(String.init)
