@@ -17,6 +17,7 @@ struct GitDraft: ParsableCommand {
       Unlink.self,
       Next.self, Log.self, BoardCommand.self, Import.self, Export.self, Sync.self, Pull.self, Push.self,
       ClaimCommand.self, Release.self, RunCommand.self, Verify.self, EvidenceCommand.self, Cancel.self,
+      MergeCommand.self,
       DiffCommand.self, ReviewCommand.self, RequestChanges.self, Approve.self,
       HooksCommand.self, HookCommand.self,
     ]
