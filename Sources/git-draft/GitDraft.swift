@@ -16,10 +16,11 @@ struct GitDraft: ParsableCommand {
       Init.self, New.self, List.self, Show.self, Edit.self, CommentCommand.self, Move.self, Link.self,
       Unlink.self,
       Next.self, Log.self, BoardCommand.self, Import.self, Export.self, Sync.self, Pull.self, Push.self,
-      ClaimCommand.self, Release.self, RunCommand.self, Verify.self, EvidenceCommand.self, Cancel.self,
+      ClaimCommand.self, Release.self, RunCommand.self, WorkCommand.self, Verify.self, EvidenceCommand.self,
+      Cancel.self,
       MergeCommand.self,
       DiffCommand.self, ReviewCommand.self, RequestChanges.self, Approve.self,
-      HooksCommand.self, HookCommand.self,
+      HooksCommand.self, HookCommand.self, GC.self,
     ]
   )
 

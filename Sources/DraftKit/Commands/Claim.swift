@@ -51,6 +51,16 @@ extension Draft {
     }
   }
 
+  /// Extends this worker's claim on a ticket it is working; writes nothing once the claim has
+  /// ended (the run released it) or passed to someone else.
+  public func renewClaim(_ id: String, lease: Int64, scope: ClaimScope) throws {
+    let (author, machine) = (try author(), try machineName())
+    _ = try record(id, scope: scope) { current in
+      guard let held = current.ticket.activeClaim(), held.isHeld(by: author, on: machine) else { return [] }
+      return [.claim(machine: machine, until: EntityStore.now() + lease)]
+    }
+  }
+
   /// Ends this machine's claim (`force`: anyone's).
   public func release(_ id: String, force: Bool = false, scope: ClaimScope = .automatic(remote: nil)) throws
     -> ClaimResult

@@ -18,6 +18,7 @@ public enum RevisionJSON {
       ("attempts", .int(revision.attempts)),
       ("files_changed", .int(revision.filesChanged)), ("insertions", .int(revision.insertions)),
       ("deletions", .int(revision.deletions)), ("machine", .string(revision.machine)), ("worktree", worktree),
+      ("addressed", .array((revision.addressed ?? []).map(JSONValue.string))),
     ])
   }
 }

@@ -1,4 +1,5 @@
 import GitKit
+import Glibc
 
 /// The board's evidence notes (`refs/notes/draft`): one JSON record per line, attached to
 /// commits. Notes from two clones merge by the union of their lines, as git-appraise does,
@@ -53,7 +54,9 @@ struct Notes {
   /// writers retry on the new tip, so no line is lost.
   func append(_ lines: [String], to object: ObjectID, author: Person) throws {
     try git {
-      for _ in 0..<16 {
+      for attempt in 0..<16 {
+        // Writers in one process (`work --parallel`) collide at once: stagger their retries.
+        if attempt > 0 { usleep(UInt32.random(in: 1000...5000) * UInt32(attempt)) }
         let tip = try repository.referenceTarget(Self.ref)
         var all = try tip.map { try notes(in: $0) } ?? [:]
         let old = try all[object.hex].map { try text($0) } ?? []

@@ -31,18 +31,13 @@ public struct Budget: Sendable, Equatable {
     /// Why `spend` has reached this limit (`name` says which limit), or nil.
     func reached(by spend: Spend, name: String) -> String? {
       if let usd, spend.usd >= usd {
-        return "the \(name) budget of \(Self.dollars(usd)) is reached (\(Self.dollars(spend.usd)) spent)"
+        return
+          "the \(name) budget of \(Revision.dollars(usd)) is reached (\(Revision.dollars(spend.usd)) spent)"
       }
       if let tokens, spend.tokens >= tokens {
         return "the \(name) budget of \(tokens) tokens is reached (\(spend.tokens) spent)"
       }
       return nil
-    }
-
-    static func dollars(_ value: Double) -> String {
-      let cents = Int((value * 100).rounded())
-      let fraction = cents % 100
-      return "$\(cents / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
   }
 
