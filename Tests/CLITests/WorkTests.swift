@@ -181,7 +181,7 @@ import Testing
     for (key, value) in s.environment { environment[key] = value }
     process.environment = environment
     let output = s.sandbox.root + "/work-output"
-    FileManager.default.createFile(atPath: output, contents: nil)
+    _ = FileManager.default.createFile(atPath: output, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
     process.standardError = FileHandle.nullDevice
     try process.run()

@@ -12,7 +12,7 @@ import Testing
     }
     try sandbox.importLines(lines)
     let tickets = try sandbox.ticketsByTitle()
-    #expect(tickets.count == 22)
+    #expect(tickets.count == 23)
     for (title, ticket) in tickets {
       let parts = title.split(separator: ">").map(String.init)
       #expect(ticket.state == parts[0])
@@ -48,7 +48,7 @@ import Testing
         refused += 1
       }
     }
-    #expect(refused == 34)
+    #expect(refused == 33)
     #expect(try sandbox.refSnapshot() == before)
     for (title, ticket) in try sandbox.ticketsByTitle() { #expect("in \(ticket.state)" == title) }
   }
