@@ -25,6 +25,9 @@ struct WorkCommand: ParsableCommand {
   @Flag(help: "When nothing is ready but planned tickets remain, wait for them instead of stopping.")
   var untilEmpty = false
 
+  @Option(help: "With --until-empty, how often to look at the board again: 10s, 5m (default 30s).")
+  var poll: LeaseArgument?
+
   @Option(help: "The agent (as for 'git draft run').")
   var executor: String?
 
@@ -51,9 +54,10 @@ struct WorkCommand: ParsableCommand {
       drawn = status.count
       Output.write(text)
     }
-    let options = WorkOptions(
+    var options = WorkOptions(
       max: max, parallel: parallel, label: label, untilEmpty: untilEmpty, executor: executor, target: target,
       timeout: timeout?.seconds, scope: claimOptions.scope)
+    if let poll { options.pollInterval = poll.seconds }
     let summary = try draft.work(options) { event in
       let lines = view.apply(event)
       if live || !lines.isEmpty { show(lines) }

@@ -166,6 +166,21 @@ import Testing
       try String(contentsOfFile: s.sandbox.repo + "/README", encoding: .utf8) == "README by \(blocked)\n")
   }
 
+  @Test func untilEmptyWaitsForATicketClaimedElsewhere() throws {
+    let s = try autopilot()
+    let id = try s.ticket()
+    // Someone else holds the ticket for a few more seconds.
+    let other = ["GIT_AUTHOR_NAME": "Other", "GIT_AUTHOR_EMAIL": "other@example.com"]
+    #expect(try s.sandbox.draft(arguments: ["claim", id, "--lease", "5s"], environment: other).status == 0)
+    let once = try work(s, [])
+    #expect(once.status == 0 && once.stdout.contains("no ticket was run"), "\(once.stdout)")
+    let waited = try work(s, ["--until-empty", "--poll", "1s"])
+    #expect(waited.status == 0, "\(waited.stderr)")
+    #expect(waited.stdout.contains("waiting: nothing is ready"), "\(waited.stdout)")
+    #expect(waited.stdout.contains("1 run: 1 merged"), "\(waited.stdout)")
+    #expect(try s.state(id) == "done")
+  }
+
   @Test func interruptStopsTheRunsRecordsThemAndReleasesTheClaims() throws {
     let s = try autopilot()
     let ids = [try s.ticket("One"), try s.ticket("Two")]

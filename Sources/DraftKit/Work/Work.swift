@@ -87,6 +87,8 @@ extension Draft {
           }
           lookAt = now + 1000
           if inFlight.isEmpty {
+            // While waiting, what other clones did arrives through the remote claims go to.
+            if options.untilEmpty, case .automatic(let remote) = options.scope { _ = try? pull(from: remote) }
             guard options.untilEmpty, let waiting = try whyWaiting(options.label, skipping: tried) else {
               break
             }
