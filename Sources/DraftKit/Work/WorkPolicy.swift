@@ -35,15 +35,15 @@ public struct WorkPolicy: Sendable, Equatable {
     if let maxDiffLines, lines > maxDiffLines {
       return "the diff has \(lines) changed lines, over draft.maxDiffLines (\(maxDiffLines))"
     }
-    if let touched = stat.files.first(where: { Self.matches($0.path, protectedPaths) }) {
+    if let touched = stat.files.first(where: { protects($0.path) }) {
       return "it changes \(touched.path), a protected path"
     }
     return nil
   }
 
-  /// True when `path` is one of `patterns`, inside one (a directory), or matches one as a glob.
-  static func matches(_ path: String, _ patterns: [String]) -> Bool {
-    patterns.contains { pattern in
+  /// True when `path` is a protected path, inside one (a directory), or matches one as a glob.
+  public func protects(_ path: String) -> Bool {
+    protectedPaths.contains { pattern in
       let directory = pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
       return path == directory || path.hasPrefix(directory + "/") || fnmatch(pattern, path, 0) == 0
     }
