@@ -5,7 +5,7 @@ import Testing
 @Suite struct HelpTests {
   static let subcommands = [
     "init", "new", "list", "show", "edit", "comment", "move", "link", "unlink", "next", "log", "board",
-    "import", "export",
+    "import", "export", "diff", "review", "request-changes", "approve", "merge", "work", "gc",
   ]
 
   @Test func rootHelpListsEveryCommand() throws {
