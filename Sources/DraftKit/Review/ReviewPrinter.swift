@@ -77,8 +77,9 @@ public struct ReviewPrinter: Sendable {
   }
 
   func indented(_ text: String) -> [String] {
-    guard !text.isEmpty else { return [] }
-    return text.split(separator: "\n", omittingEmptySubsequences: false).map {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    while lines.last?.isEmpty == true { lines.removeLast() }
+    return lines.map {
       "      " + Terminal.clean(String($0))
     }
   }
