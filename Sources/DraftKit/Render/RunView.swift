@@ -120,9 +120,7 @@ public struct RunView {
   var usageText: String {
     var parts: [String] = []
     let tokens = (tally.inputTokens ?? 0) + (tally.outputTokens ?? 0)
-    if tokens > 0 {
-      parts.append(tokens >= 1000 ? "\(tokens / 1000).\(tokens % 1000 / 100)k tokens" : "\(tokens) tokens")
-    }
+    if tokens > 0 { parts.append(Spend.tokens(tokens)) }
     if let cost = tally.costUSD { parts.append(Revision.dollars(cost)) }
     return parts.joined(separator: ", ")
   }

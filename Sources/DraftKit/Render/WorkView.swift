@@ -55,7 +55,7 @@ public struct WorkView {
       var text = "  \(entry.id.prefix(8)) \(Terminal.pad(flight.phase.rawValue, to: 9)) "
       text += Terminal.pad(Revision.duration(milliseconds: now - flight.started), to: 7)
       let usage = flight.tally.spend
-      if usage.tokens > 0 || usage.usd > 0 { text += " \(Self.spend(usage))" }
+      if usage.tokens > 0 || usage.usd > 0 { text += " \(usage.text)" }
       return Terminal.truncate(text + "  " + title(flight.ticket), to: width - 1)
     }
     lines.append(paint(Palette.dim, "  " + totals(inFlight: flights.count, elapsed: now - started)))
@@ -70,14 +70,10 @@ public struct WorkView {
       out.append("work: no ticket was run")
       return out
     }
-    var counts: [String] = []
-    for outcome in WorkOutcome.allCases where summary.count(outcome) > 0 {
-      counts.append("\(summary.count(outcome)) \(outcome.rawValue.replacing("_", with: " "))")
-    }
     out.append(
       "work: \(summary.results.count) run\(summary.results.count == 1 ? "" : "s"): "
-        + counts.joined(separator: ", ")
-        + "; \(Self.spend(summary.spend)); \(Revision.duration(milliseconds: summary.durationMS))")
+        + Self.counts(summary.results).joined(separator: ", ")
+        + "; \(summary.spend.text); \(Revision.duration(milliseconds: summary.durationMS))")
     return out
   }
 
@@ -91,7 +87,7 @@ public struct WorkView {
     var text =
       "\(paint(style, mark)) \(result.ticket.id.prefix(8)) \(result.outcome.rawValue.replacing("_", with: " "))"
     text += " in \(Revision.duration(milliseconds: result.durationMS))"
-    if let revision = result.revision { text += ", \(Self.spend(revision.spend))" }
+    if let revision = result.revision { text += ", \(revision.spend.text)" }
     if let detail = result.detail {
       text += ": " + Terminal.clean(String(detail.prefix(300))).replacing("\n", with: " ")
     }
@@ -99,17 +95,21 @@ public struct WorkView {
   }
 
   private func totals(inFlight: Int, elapsed: Int) -> String {
-    var parts = ["\(inFlight) running"]
-    for outcome in WorkOutcome.allCases {
-      let count = finished.filter { $0.outcome == outcome }.count
-      if count > 0 { parts.append("\(count) \(outcome.rawValue.replacing("_", with: " "))") }
-    }
+    var parts = ["\(inFlight) running"] + Self.counts(finished)
     let spent =
       finished.compactMap(\.revision).reduce(Spend()) { $0 + $1.spend }
       + flights.reduce(Spend()) { $0 + $1.flight.tally.spend }
-    parts.append(Self.spend(spent))
+    parts.append(spent.text)
     parts.append(Revision.duration(milliseconds: elapsed))
     return parts.joined(separator: " · ")
+  }
+
+  /// `2 merged`, `1 needs review`: each outcome that happened, in a fixed order.
+  private static func counts(_ results: [WorkResult]) -> [String] {
+    WorkOutcome.allCases.compactMap { outcome in
+      let count = results.filter { $0.outcome == outcome }.count
+      return count > 0 ? "\(count) \(outcome.rawValue.replacing("_", with: " "))" : nil
+    }
   }
 
   private mutating func update(_ id: String, _ change: (inout Flight) -> Void) {
@@ -123,10 +123,4 @@ public struct WorkView {
     palette.map { style($0)(text) } ?? text
   }
 
-  /// `12.3k tokens, $0.0123`
-  static func spend(_ spend: Spend) -> String {
-    let tokens =
-      spend.tokens >= 1000 ? "\(spend.tokens / 1000).\(spend.tokens % 1000 / 100)k" : "\(spend.tokens)"
-    return "\(tokens) tokens, \(Revision.dollars(spend.usd))"
-  }
 }

@@ -14,6 +14,14 @@ public struct Spend: Sendable, Equatable {
   public static func + (lhs: Spend, rhs: Spend) -> Spend {
     Spend(usd: lhs.usd + rhs.usd, tokens: lhs.tokens + rhs.tokens)
   }
+
+  /// `12.3k tokens, $0.0123`
+  public var text: String { "\(Self.tokens(tokens)), \(Revision.dollars(usd))" }
+
+  /// `950 tokens`, `12.3k tokens`
+  static func tokens(_ count: Int) -> String {
+    (count >= 1000 ? "\(count / 1000).\(count % 1000 / 100)k" : "\(count)") + " tokens"
+  }
 }
 
 extension Revision {

@@ -82,7 +82,5 @@ public struct WorkSummary: Sendable {
   public var stopReason: String?
   public var durationMS: Int
 
-  public func count(_ outcome: WorkOutcome) -> Int { results.filter { $0.outcome == outcome }.count }
-
   public var spend: Spend { results.compactMap(\.revision).reduce(Spend()) { $0 + $1.spend } }
 }
