@@ -166,6 +166,19 @@ import Testing
       try String(contentsOfFile: s.sandbox.repo + "/README", encoding: .utf8) == "README by \(blocked)\n")
   }
 
+  @Test func aDirtyTargetLeavesTheWorkApprovedButNotMerged() throws {
+    let s = try autopilot()
+    let id = try s.ticket()
+    try "my own edit\n".write(toFile: s.sandbox.repo + "/README", atomically: true, encoding: .utf8)
+    let before = try s.mainTree()
+    let result = try work(s, [])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("1 approved"), "\(result.stdout)")
+    #expect(result.stdout.contains("not merged: main has uncommitted changes"), "\(result.stdout)")
+    #expect(try s.mainTree() == before)
+    #expect(try s.state(id) == "needs_human")
+  }
+
   @Test func untilEmptyWaitsForATicketClaimedElsewhere() throws {
     let s = try autopilot()
     let id = try s.ticket()

@@ -196,8 +196,13 @@ extension Draft {
           "merge into \(merge.target) conflicts in \(paths.joined(separator: ", "))")
       }
     } catch {
-      let now = (try? draft.detail(id: id).ticket) ?? report.ticket
-      return result(now.state == .done ? .merged : .needsReview, now, revision, "\(error)")
+      // Approval or merge failed (a dirty target, say): say how far the ticket got.
+      guard let now = try? draft.detail(id: id) else {
+        return result(.needsReview, report.ticket, revision, "\(error)")
+      }
+      let outcome: WorkOutcome =
+        now.ticket.state == .done ? .merged : now.approvedRevision != nil ? .approved : .needsReview
+      return result(outcome, now.ticket, revision, "not merged: \(error)")
     }
   }
 
