@@ -15,11 +15,7 @@ extension Draft {
       ["merge-base", "--is-ancestor", "refs/heads/" + target, "HEAD"], in: path, allowFailure: true)
     if contained.status == 0 { return nil }
     // A run stopped half-way may have left its merge unfinished: start it afresh.
-    if try runGit(["rev-parse", "--quiet", "--verify", "MERGE_HEAD"], in: path, allowFailure: true).status
-      == 0
-    {
-      try runGit(["merge", "--abort"], in: path)
-    }
+    if try isMerging(in: path) { try runGit(["merge", "--abort"], in: path) }
     let merge = try runGit(
       ["merge", "--no-ff", "--no-commit", "--quiet", "refs/heads/" + target], in: path, allowFailure: true)
     let conflicts = try unmergedPaths(in: path)
@@ -34,11 +30,7 @@ extension Draft {
   /// Refuses to commit a merge that still has conflict markers in the files that conflicted;
   /// the merge is undone, so the branch stays as the last revision left it.
   func checkResolved(_ merge: MergeInProgress, in path: String) throws {
-    guard
-      try runGit(["rev-parse", "--quiet", "--verify", "MERGE_HEAD"], in: path, allowFailure: true).status
-        == 0,
-      !merge.conflicts.isEmpty
-    else { return }
+    guard try !merge.conflicts.isEmpty && isMerging(in: path) else { return }
     let marked = try runGit(
       ["grep", "--no-index", "-l", "-E", "^(<<<<<<<|>>>>>>>)( |$)", "--"] + merge.conflicts, in: path,
       allowFailure: true
@@ -49,6 +41,11 @@ extension Draft {
       .invalidInput,
       "the agent left conflict markers in \(marked.joined(separator: ", ")); the merge of \(merge.target) was undone"
     )
+  }
+
+  /// True while the worktree has a merge in progress (git's MERGE_HEAD).
+  func isMerging(in path: String) throws -> Bool {
+    try runGit(["rev-parse", "--quiet", "--verify", "MERGE_HEAD"], in: path, allowFailure: true).status == 0
   }
 
   private func unmergedPaths(in path: String) throws -> [String] {

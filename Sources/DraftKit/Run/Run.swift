@@ -258,10 +258,9 @@ extension Draft {
     in path: String, ticket: String, number: Int, title: String, author: Person, except copied: [String]
   ) throws {
     try runGit(["add", "--all", "--", "."] + copied.map { ":(exclude,literal)" + $0 }, in: path)
-    let merging = try runGit(
-      ["rev-parse", "--quiet", "--verify", "MERGE_HEAD"], in: path, allowFailure: true)
+    // A merge in progress is concluded even when its tree equals the branch's.
     guard
-      try merging.status == 0
+      try isMerging(in: path)
         || runGit(["diff", "--cached", "--quiet"], in: path, allowFailure: true).status == 1
     else { return }
     let subject = Terminal.clean(String(title.prefix(72)))
