@@ -87,7 +87,8 @@ extension Draft {
     let localCopies = try git { try configuration().strings("draft.copyFiles") }
     let branches = Set(draftBranches + worktrees.compactMap(\.branch).filter { $0.hasPrefix("draft/") })
     for branch in branches.sorted() {
-      guard let prefix = Self.ticketPrefix(of: branch) else { continue }
+      // git-draft names branches with exactly 8 digits of the id.
+      guard let prefix = Self.ticketPrefix(ofBranch: branch), prefix.utf8.count == 8 else { continue }
       let ids = Board.idsWithPrefix(prefix, in: board.allIDs)
       if ids.count > 1 {
         report.add(.kept, "\(branch): \(prefix) begins \(ids.count) ticket ids, so its ticket is unknown")
@@ -104,7 +105,7 @@ extension Draft {
       if branch == mainBranch || branch == currentBranch {
         report.add(
           .kept, "\(branch): it is checked out in \(branch == mainBranch ? "the main" : "this") working tree")
-      } else if Self.isLive(runMarker: runsDirectory + "/\(id).pid") {
+      } else if Self.livePID(inMarker: runsDirectory + "/\(id).pid") != nil {
         report.add(.kept, "\(branch): a run of \(short) is in progress")
       } else if let tip = try git({ try repository.referenceTarget("refs/heads/" + branch) }),
         try !isSaved(tip, ticket: id, target: target)
@@ -128,16 +129,6 @@ extension Draft {
         }
       }
     }
-  }
-
-  /// The 8 hex digits of a ticket's id in its branch's name, or nil when it is no ticket's branch.
-  private static func ticketPrefix(of branch: String) -> String? {
-    let name = branch.dropFirst("draft/".count).utf8
-    let prefix = name.prefix(8)
-    guard prefix.count == 8, prefix.allSatisfy(Board.isHexDigit),
-      name.count == 8 || name.dropFirst(8).first == UInt8(ascii: "-")
-    else { return nil }
-    return String(decoding: prefix, as: UTF8.self)
   }
 
   /// True when deleting a branch at `tip` loses no commit: a revision of the ticket or the
@@ -171,7 +162,7 @@ extension Draft {
       if name.hasPrefix("team-config."), let pid = pid_t(name.dropFirst("team-config.".count)) {
         stale = !Self.isLive(pid)
       } else if let dot = name.firstIndex(of: "."), EntityStore.isEntityID(String(name[..<dot])) {
-        stale = !Self.isLive(runMarker: runsDirectory + "/\(name[..<dot]).pid")
+        stale = Self.livePID(inMarker: runsDirectory + "/\(name[..<dot]).pid") == nil
       } else {
         continue
       }
@@ -254,17 +245,6 @@ extension Draft {
   private func isLoose(_ ref: String) -> Bool {
     FileSystem.kind(TicketWorktree.trimmed(repository.commonDirectory) + "/" + ref) == S_IFREG
   }
-
-  /// Whether the run marker at `path` names a live process. Unlike `runInProgress`, it
-  /// removes nothing: a dry run changes nothing.
-  private static func isLive(runMarker path: String) -> Bool {
-    guard let text = readFile(path).map({ String(decoding: $0, as: UTF8.self) }),
-      let pid = pid_t(text.split(separator: "\n").first ?? "")
-    else { return false }
-    return isLive(pid)
-  }
-
-  private static func isLive(_ pid: pid_t) -> Bool { pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) }
 
   /// The names in a directory, without `.` and `..`; none when it cannot be read.
   private static func names(in directory: String) -> [String] {

@@ -45,11 +45,21 @@ extension Draft {
   /// The process running the ticket in this clone, if one is alive (a stale marker is removed).
   func runInProgress(_ id: String) -> pid_t? {
     let marker = runsDirectory + "/\(id).pid"
-    guard let text = readFile(marker).map({ String(decoding: $0, as: UTF8.self) }) else { return nil }
-    guard let pid = pid_t(text.split(separator: "\n").first ?? ""), pid > 0, kill(pid, 0) == 0 else {
+    guard let pid = Self.livePID(inMarker: marker) else {
       Glibc.unlink(marker)
       return nil
     }
     return pid
   }
+
+  /// The process a run marker names, if it is alive; reads only, so a dry run can ask too.
+  static func livePID(inMarker path: String) -> pid_t? {
+    guard let text = readFile(path).map({ String(decoding: $0, as: UTF8.self) }),
+      let pid = pid_t(text.split(separator: "\n").first ?? ""), isLive(pid)
+    else { return nil }
+    return pid
+  }
+
+  /// True while process `pid` exists (EPERM: it does, under another user).
+  static func isLive(_ pid: pid_t) -> Bool { pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) }
 }
