@@ -235,7 +235,7 @@ extension Draft {
   }
 
   /// The branch to base work on: the one named, else the current branch.
-  private func targetBranch(_ named: String?) throws -> String {
+  func targetBranch(_ named: String?) throws -> String {
     if let named { return named.hasPrefix("refs/heads/") ? String(named.dropFirst(11)) : named }
     guard let current = repository.currentBranch() else {
       throw DraftError(

@@ -15,10 +15,7 @@ extension Draft {
     let policy = try workPolicy()
     let budget = try budget()
     if policy.autoMerge { _ = try configuredMergeStrategy() }
-    guard let target = options.target ?? repository.currentBranch() else {
-      throw DraftError(
-        .invalidInput, "HEAD is not on a branch; name the branch to base the work on with --target")
-    }
+    let target = try targetBranch(options.target)
     let path = repository.workingDirectory ?? repository.commonDirectory
     let timeout = try options.timeout ?? RunSettings(self).timeout
     let lease = Self.defaultLease + timeout
