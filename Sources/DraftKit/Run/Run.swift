@@ -9,6 +9,8 @@ public struct RunOptions: Sendable {
   /// Seconds the agent may take (per attempt); else `draft.timeout`.
   public var timeout: Int64?
   public var scope: ClaimScope = .automatic(remote: nil)
+  /// What today has spent, when the caller keeps count (`work`), so each run need not read it.
+  var spentToday: Spend?
 
   public init(executor: String? = nil, target: String? = nil, timeout: Int64? = nil, scope: ClaimScope) {
     self.executor = executor
@@ -78,7 +80,7 @@ extension Draft {
     let timeout = options.timeout ?? settings.timeout
     let budget = try budget()
     let ticketSpend = detail.revisions.reduce(Spend()) { $0 + $1.spend }
-    let daySpend = budget.day == Budget.Limit() ? Spend() : try spentToday()
+    let daySpend = budget.day == Budget.Limit() ? Spend() : try options.spentToday ?? spentToday()
     if let reason = budget.exhausted(ticket: ticketSpend, day: daySpend) {
       throw DraftError(.invalidInput, "\(reason); no new run starts (see draft.budget.* in git config)")
     }

@@ -72,7 +72,9 @@ extension Draft {
             runs += 1
             idle = false
             events(.started(ticket))
-            let (id, options) = (ticket.id, runOptions)
+            var turnOptions = runOptions
+            turnOptions.spentToday = daySpend
+            let (id, options) = (ticket.id, turnOptions)
             DispatchQueue.global().async {
               mailbox.post(
                 .finished(
