@@ -89,6 +89,19 @@ enum FileSystem {
     guard Glibc.rename(from, to) == 0 else { throw failure("cannot rename \(from) to", to) }
   }
 
+  /// Runs `body` holding an exclusive lock on the file at `path` (created if missing). The lock
+  /// holds against other processes and against other threads of this one, each opening its own.
+  static func withLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    try makeDirectories(parent(path))
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+    guard fd >= 0 else { throw failure("cannot open", path) }
+    defer { close(fd) }
+    while flock(fd, LOCK_EX) != 0 {
+      guard errno == EINTR else { throw failure("cannot lock", path) }
+    }
+    return try body()
+  }
+
   static func remove(_ path: String) throws {
     guard unlink(path) == 0 || errno == ENOENT else { throw failure("cannot remove", path) }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -206,6 +207,28 @@ final class RunSandbox: Sendable {
     #expect(revision["outcome"] as? String == "cancelled")
     // Nothing is running any more: a second cancel says so.
     #expect(try s.sandbox.draft("cancel", id).status == 128)
+  }
+
+  /// Runs of different tickets started at the same moment in one clone each get their worktree
+  /// (`git worktree prune` in one run once deleted the entry another was adding).
+  @Test func runsStartedTogetherEachGetTheirWorktree() throws {
+    let s = try RunSandbox()
+    let ids = try (1...8).map { try s.ticket("Ticket \($0)") }
+    let results = Mutex([String: ProcessResult]())
+    let threads = ids.map { id in
+      Thread {
+        let result = try? s.run([id, "--executor", "claude"])
+        results.withLock { $0[id] = result }
+      }
+    }
+    for thread in threads { thread.start() }
+    while threads.contains(where: { !$0.isFinished }) { usleep(20_000) }
+    for id in ids {
+      let result = results.withLock { $0[id] }
+      #expect(result?.status == 0, "\(result?.stderr ?? "did not start")")
+      #expect(try s.revisions(id).first?["outcome"] as? String == "passed")
+    }
+    #expect(try s.sandbox.git("worktree", "list").split(separator: "\n").count == ids.count + 1)
   }
 
   @Test func transientFailureIsRetriedAndEachAttemptRecorded() throws {

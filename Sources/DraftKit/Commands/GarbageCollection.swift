@@ -144,9 +144,11 @@ extension Draft {
 
   /// Entries git keeps for worktrees whose directories are gone.
   private func pruneWorktrees(into report: inout GarbageReport) throws {
-    let pruned = try runGit(
-      ["worktree", "prune", "--verbose"] + (report.dryRun ? ["--dry-run"] : []),
-      in: repository.commonDirectory)
+    let pruned = try withWorktreeLock {
+      try runGit(
+        ["worktree", "prune", "--verbose"] + (report.dryRun ? ["--dry-run"] : []),
+        in: repository.commonDirectory)
+    }
     for line in pruned.errors.split(separator: "\n") where line.hasPrefix("Removing ") {
       report.add(.worktreeEntry, "worktree entry " + line.dropFirst("Removing ".count))
     }

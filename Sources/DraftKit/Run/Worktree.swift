@@ -89,15 +89,23 @@ extension Draft {
     }
     try FileSystem.makeDirectories(String(worktree.path[..<worktree.path.lastIndex(of: "/")!]))
     let branchExists = try git { try repository.referenceTarget("refs/heads/" + worktree.branch) } != nil
-    // A worktree removed by hand leaves an entry git must forget before the path is reused.
-    _ = try runGit(["worktree", "prune"], in: repository.commonDirectory)
     let add =
       branchExists
       ? ["worktree", "add", "--quiet", worktree.path, worktree.branch]
       : ["worktree", "add", "--quiet", "-b", worktree.branch, worktree.path, base.hex]
-    _ = try runGit(add, in: repository.commonDirectory)
+    try withWorktreeLock {
+      // A worktree removed by hand leaves an entry git must forget before the path is reused.
+      _ = try runGit(["worktree", "prune"], in: repository.commonDirectory)
+      _ = try runGit(add, in: repository.commonDirectory)
+    }
     if let top = repository.workingDirectory { try copy(files, from: top, to: worktree.path) }
     return true
+  }
+
+  /// Serializes this clone's worktree bookkeeping: `git worktree prune` deletes the entry of a
+  /// worktree another run is adding at that moment (its gitdir file is not written yet).
+  func withWorktreeLock<T>(_ body: () throws -> T) throws -> T {
+    try FileSystem.withLock(runsDirectory + "/worktrees.lock", body)
   }
 
   /// Copies untracked files a run needs (such as `.env`) from the working tree; only regular
