@@ -20,7 +20,7 @@ struct Show: ParsableCommand {
     if json {
       let json = TicketJSON.object(
         detail.ticket, board: board, comments: detail.comments, history: detail.history,
-        revisions: detail.revisions)
+        revisions: detail.revisions, feedback: detail.feedback)
       Output.line(json.serialized(pretty: true))
     } else {
       let evidence =

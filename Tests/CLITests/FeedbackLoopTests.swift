@@ -14,6 +14,11 @@ import Testing
       "comment", id, "--rev", "1", "--file", "greeting.txt", "--line", "1", "-m", "Use the user's name")
     try s.sandbox.ok("request-changes", id, "-m", "Greet by name, please")
     #expect(try s.state(id) == "planned")
+    // `show` counts what is open; its JSON carries each item.
+    #expect(try s.sandbox.ok("show", id).contains("Review: 2 open items"))
+    let open = try #require(try s.sandbox.showJSON(id)["feedback"] as? [[String: Any]])
+    #expect(open.map { $0["kind"] as? String } == ["comment", "request_changes"])
+    #expect(open.allSatisfy { $0["addressed_by"] is NSNull })
 
     let second = try s.run(
       [id, "--executor", "claude"], agent.merging(["STANDIN_TEXT": "print hello, name"]) { $1 })
@@ -28,6 +33,9 @@ import Testing
     // Revision 2 addressed both; a third run's prompt no longer carries them.
     let revisions = try s.revisions(id)
     #expect((revisions.last?["addressed"] as? [String])?.count == 2)
+    #expect(try s.sandbox.ok("show", id).contains("Review: nothing open"))
+    let addressed = try #require(try s.sandbox.showJSON(id)["feedback"] as? [[String: Any]])
+    #expect(addressed.allSatisfy { $0["addressed_by"] as? Int == 2 })
     try s.sandbox.ok("move", id, "planned")
     #expect(try s.run([id, "--executor", "claude"], agent).status == 0)
     let third = try String(contentsOfFile: s.log + "/prompt", encoding: .utf8)

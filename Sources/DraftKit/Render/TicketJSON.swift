@@ -3,10 +3,11 @@ import FoundationEssentials
 /// The `--json` contract for a ticket (`list`, `show`, `new`, `next`, `export`): snake_case
 /// names in a fixed order, `null` for absent values (never a missing key).
 public enum TicketJSON {
-  /// `comments` and `history` are included when given (`show` gives both, `export` comments).
+  /// `comments`, `history`, `revisions` and `feedback` are included when given (`show` gives
+  /// them all, `export` comments).
   public static func object(
     _ ticket: Ticket, board: Board, comments: [Comment]? = nil, history: [HistoryEntry]? = nil,
-    revisions: [Revision]? = nil
+    revisions: [Revision]? = nil, feedback: [Feedback]? = nil
   ) -> JSONValue {
     var fields: [(String, JSONValue)] = [
       ("id", .string(ticket.id)),
@@ -45,6 +46,9 @@ public enum TicketJSON {
     }
     if let revisions {
       fields.append(("revisions", .array(revisions.map(RevisionJSON.object))))
+    }
+    if let feedback {
+      fields.append(("feedback", .array(feedback.map(ReviewJSON.feedback))))
     }
     return .object(fields)
   }

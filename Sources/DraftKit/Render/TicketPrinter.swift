@@ -78,6 +78,7 @@ public struct TicketPrinter: Sendable {
         )
       }
     }
+    if let review = reviewLine(detail) { out.append(review) }
     if !detail.comments.isEmpty {
       out.append("")
       out.append(palette.bold("Comments (\(detail.comments.count))"))
@@ -92,6 +93,18 @@ public struct TicketPrinter: Sendable {
     out.append(palette.bold("History"))
     out += detail.history.map { "  " + historyLine($0) }
     return out.joined(separator: "\n")
+  }
+
+  /// `Review: revision 2 approved; 3 open items ('git draft review 1a2b3c4')`, when there is
+  /// feedback: the detail stays with `review`.
+  func reviewLine(_ detail: TicketDetail) -> String? {
+    guard !detail.feedback.isEmpty else { return nil }
+    let open = detail.openFeedback.count
+    var parts: [String] = []
+    if let approved = detail.approvedRevision { parts.append("revision \(approved.number) approved") }
+    parts.append(open == 0 ? "nothing open" : "\(open) open item\(open == 1 ? "" : "s")")
+    return
+      "  Review: \(parts.joined(separator: "; ")) ('git draft review \(board.shortID(detail.ticket.id))')"
   }
 
   /// `2026-11-21T05:06:27Z  Jane Doe  moved planned → executing (reason)`
