@@ -178,6 +178,21 @@ private func files(under path: String) -> [String] {
     #expect(FileManager.default.fileExists(atPath: runs + "/\(running.id).pid"))
   }
 
+  @Test func aLockedWorktreeIsKeptAndTheRestCollected() throws {
+    let s = try RunSandbox()
+    let locked = try s.runTicket("Kept on a stick", to: "done")
+    let other = try s.runTicket("Finish the parser", to: "done")
+    try s.sandbox.git("worktree", "lock", "--reason", "on a USB stick", locked.worktree)
+    let result = try s.gc()
+    #expect(
+      result.stdoutLines.contains(
+        "kept \(locked.branch): \(locked.worktree) is locked (on a USB stick); "
+          + "'git worktree unlock \(locked.worktree)', then 'git draft gc'"), "\(result.stdout)")
+    #expect(try FileManager.default.fileExists(atPath: locked.worktree) && s.branchExists(locked.branch))
+    #expect(!FileManager.default.fileExists(atPath: other.worktree))
+    #expect(try !s.branchExists(other.branch))
+  }
+
   @Test func prunesWorktreeDebrisAndStaleRunFiles() throws {
     let s = try RunSandbox()
     // A done ticket's worktree deleted by hand: git still lists it until told.

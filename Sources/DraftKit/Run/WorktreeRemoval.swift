@@ -10,18 +10,20 @@ extension Draft {
   }
 
   /// The worktrees git knows of, by path, with the branch each has checked out (nil when
-  /// detached or bare).
-  func worktrees() throws -> [(path: String, branch: String?)] {
+  /// detached or bare) and, when it is locked, the lock's reason (empty when none was given).
+  func worktrees() throws -> [(path: String, branch: String?, locked: String?)] {
     let output = try runGit(["worktree", "list", "--porcelain"], in: repository.commonDirectory).output
-    var found: [(path: String, branch: String?)] = []
+    var found: [(path: String, branch: String?, locked: String?)] = []
     for block in output.split(separator: "\n\n") {
       var path: String?
       var branch: String?
+      var locked: String?
       for line in block.split(separator: "\n") {
         if line.hasPrefix("worktree ") { path = String(line.dropFirst(9)) }
         if line.hasPrefix("branch refs/heads/") { branch = String(line.dropFirst(18)) }
+        if line == "locked" || line.hasPrefix("locked ") { locked = String(line.dropFirst(7)) }
       }
-      if let path { found.append((path, branch)) }
+      if let path { found.append((path, branch, locked)) }
     }
     return found
   }
@@ -32,7 +34,13 @@ extension Draft {
     -> WorktreeRemoval
   {
     var removal = WorktreeRemoval()
-    if let path = try worktrees().first(where: { $0.branch == branch })?.path {
+    if let (path, _, locked) = try worktrees().first(where: { $0.branch == branch }) {
+      // Whoever locked it (`git worktree lock`) asked git to keep it: so do we.
+      if let locked {
+        let reason = locked.isEmpty ? "" : " (\(Terminal.clean(locked)))"
+        removal.kept = "\(path) is locked\(reason); 'git worktree unlock \(path)', then 'git draft gc'"
+        return removal
+      }
       // A worktree whose directory was deleted by hand holds no work: git only forgets it.
       if FileSystem.exists(path) {
         let status = try runGit(
