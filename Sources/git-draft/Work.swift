@@ -37,6 +37,13 @@ struct WorkCommand: ParsableCommand {
   @Option(help: "Stop each agent after this long: 90s, 30m, 2h (default: draft.timeout, else 30m).")
   var timeout: LeaseArgument?
 
+  @Option(
+    help: """
+      How long each claim holds should this machine stop renewing it: 10m, 1h (default: the \
+      timeout plus 30m). Claims are renewed every third of it, at most every 5 minutes.
+      """)
+  var lease: LeaseArgument?
+
   @OptionGroup var claimOptions: ClaimOptions
 
   @OptionGroup var colors: ColorOptions
@@ -56,7 +63,7 @@ struct WorkCommand: ParsableCommand {
     }
     var options = WorkOptions(
       max: max, parallel: parallel, label: label, untilEmpty: untilEmpty, executor: executor, target: target,
-      timeout: timeout?.seconds, scope: claimOptions.scope)
+      timeout: timeout?.seconds, lease: lease?.seconds, scope: claimOptions.scope)
     if let poll { options.pollInterval = poll.seconds }
     let summary = try draft.work(options) { event in
       let lines = view.apply(event)

@@ -194,6 +194,30 @@ import Testing
     #expect(try s.state(id) == "done")
   }
 
+  @Test func claimsAreRenewedWhileTheRunLastsLongerThanTheLease() throws {
+    let s = try autopilot()
+    let id = try s.ticket()
+    nonisolated(unsafe) var result: ProcessResult?
+    let worker = Thread {
+      result = try? self.work(s, ["--lease", "3s"], ["STANDIN_MODE": "sleep", "STANDIN_SLEEP": "6"])
+    }
+    worker.start()
+    let deadline = Date().addingTimeInterval(60)
+    while !FileManager.default.fileExists(atPath: s.log + "/prompt") && Date() < deadline { usleep(50_000) }
+    // Past the first lease: the claim was renewed, so another machine still cannot take it.
+    usleep(4_000_000)
+    let other = ["GIT_AUTHOR_NAME": "Other", "GIT_AUTHOR_EMAIL": "other@example.com"]
+    let taken = try s.sandbox.draft(arguments: ["claim", id], environment: other)
+    #expect(
+      taken.status == 1 && taken.stderr.contains("is claimed by Test User"), "\(taken.stdout)\(taken.stderr)")
+    while !worker.isFinished && Date() < deadline { usleep(50_000) }
+    #expect(result?.status == 0, "\(result?.stdout ?? "")\(result?.stderr ?? "")")
+    #expect(try s.state(id) == "done")
+    let history = try #require(try s.sandbox.showJSON(id)["history"] as? [[String: Any]])
+    #expect(history.filter { $0["action"] as? String == "claimed" }.count >= 3, "claimed, then renewed")
+    #expect(!(try s.sandbox.showJSON(id)["claimed_by"] is [String: Any]))
+  }
+
   @Test func interruptStopsTheRunsRecordsThemAndReleasesTheClaims() throws {
     let s = try autopilot()
     let ids = [try s.ticket("One"), try s.ticket("Two")]

@@ -18,7 +18,9 @@ extension Draft {
     let target = try targetBranch(options.target)
     let path = repository.workingDirectory ?? repository.commonDirectory
     let timeout = try options.timeout ?? RunSettings(self).timeout
-    let lease = Self.defaultLease + timeout
+    let lease = options.lease ?? Self.defaultLease + timeout
+    guard lease >= 1 else { throw DraftError(.invalidInput, "--lease must be 1s or more") }
+    let renewInterval = Swift.max(1, Swift.min(5 * 60, lease / 3))
     let runOptions = RunOptions(
       executor: options.executor, target: target, timeout: timeout, scope: options.scope)
 
@@ -100,7 +102,7 @@ extension Draft {
         }
       }
       if inFlight.isEmpty && (stopReason != nil || runs >= options.max ?? .max) { break }
-      if now - renewedAt >= Int(options.renewInterval) * 1000 {
+      if now - renewedAt >= Int(renewInterval) * 1000 {
         renewedAt = now
         for id in inFlight.keys { _ = try? renewClaim(id, lease: lease, scope: options.scope) }
       }

@@ -13,13 +13,14 @@ public struct WorkOptions: Sendable {
   public var scope: ClaimScope
   /// Seconds between looks at the board while waiting (`untilEmpty`).
   public var pollInterval: Int64 = 30
-  /// Seconds between renewals of the claims of tickets in flight.
-  public var renewInterval: Int64 = 5 * 60
+  /// Seconds a claim holds without renewal (default: the run timeout plus `Draft.defaultLease`).
+  /// Claims of tickets in flight are renewed every third of it, at most every 5 minutes.
+  public var lease: Int64?
 
   public init(
     max: Int? = nil, parallel: Int = 1, label: String? = nil, untilEmpty: Bool = false,
     executor: String? = nil,
-    target: String? = nil, timeout: Int64? = nil, scope: ClaimScope
+    target: String? = nil, timeout: Int64? = nil, lease: Int64? = nil, scope: ClaimScope
   ) {
     self.max = max
     self.parallel = parallel
@@ -28,6 +29,7 @@ public struct WorkOptions: Sendable {
     self.executor = executor
     self.target = target
     self.timeout = timeout
+    self.lease = lease
     self.scope = scope
   }
 }
