@@ -199,13 +199,13 @@ import Testing
     let id = try s.ticket()
     nonisolated(unsafe) var result: ProcessResult?
     let worker = Thread {
-      result = try? self.work(s, ["--lease", "3s"], ["STANDIN_MODE": "sleep", "STANDIN_SLEEP": "6"])
+      result = try? self.work(s, ["--lease", "6s"], ["STANDIN_MODE": "sleep", "STANDIN_SLEEP": "10"])
     }
     worker.start()
     let deadline = Date().addingTimeInterval(60)
     while !FileManager.default.fileExists(atPath: s.log + "/prompt") && Date() < deadline { usleep(50_000) }
     // Past the first lease: the claim was renewed, so another machine still cannot take it.
-    usleep(4_000_000)
+    usleep(8_000_000)
     let other = ["GIT_AUTHOR_NAME": "Other", "GIT_AUTHOR_EMAIL": "other@example.com"]
     let taken = try s.sandbox.draft(arguments: ["claim", id], environment: other)
     #expect(
