@@ -58,7 +58,7 @@ uninstall:
 	-rmdir "$(DESTDIR)$(PREFIX)/share/git-draft/hooks" "$(DESTDIR)$(PREFIX)/share/git-draft" 2>/dev/null
 
 test:
-	@bash scripts/install-deps.sh
+	@bash scripts/install-deps.sh --test
 	$(SWIFT) test $(SWIFTPM)
 
 bench:

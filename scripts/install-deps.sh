@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing git-draft needs on Debian or Ubuntu:
-# libgit2's headers and pkg-config (found through `pkg-config --exists libgit2`), and git.
+# libgit2's headers and pkg-config (found through `pkg-config --exists libgit2`), and git;
+# with --test, ssh-keygen (openssh-client) too.
 # Safe to run again; prints nothing when everything is already there.
 # Uses apt-get, through sudo when not run as root. The Swift toolchain itself is not
 # a Debian package: install Swift 6 from swift.org when `swift` is missing.
@@ -12,6 +13,10 @@ if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2; the
 fi
 if ! command -v git >/dev/null 2>&1; then
   packages+=(git)
+fi
+# With --test, what the tests need besides: ssh-keygen, to sign merge commits with a throwaway key.
+if [ "${1:-}" = --test ] && ! command -v ssh-keygen >/dev/null 2>&1; then
+  packages+=(openssh-client)
 fi
 
 if ((${#packages[@]} > 0)); then

@@ -143,6 +143,35 @@ private struct MergeSandbox {
     #expect(try s.run.state(id) == "done")
   }
 
+  /// `git commit-tree` ignores `commit.gpgSign`: merge passes it on, as `git merge` would sign.
+  @Test(arguments: ["merge", "squash", "rebase"])
+  func newCommitsAreSignedWhenCommitGpgSignIsSet(strategy: String) throws {
+    let s = try MergeSandbox()
+    let id = try s.readyTicket()
+    try s.commitOnTarget("NOTES", "meanwhile\n")
+    let before = try s.rev("main")
+    let head = try s.revision(id, "head")
+    try s.approve(id)
+    // A real signing key: git signs with ssh-keygen when gpg.format is ssh.
+    let key = s.sandbox.root + "/signing-key"
+    let made = try runProcess(
+      "/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", key],
+      in: s.sandbox.root)
+    try #require(made.status == 0, "ssh-keygen: \(made.stderr)")
+    for (name, value) in [("gpg.format", "ssh"), ("user.signingKey", key), ("commit.gpgSign", "true")] {
+      try s.sandbox.git("config", name, value)
+    }
+    let result = try s.merge(id, "--strategy", strategy)
+    #expect(result.status == 0, "merge failed: \(result.stderr)")
+    // The commits the merge made (not the run's own, made before signing was set up).
+    let added = try s.sandbox.gitOut(["rev-list", "main", "^" + before, "^" + head]).split(separator: "\n")
+    #expect(!added.isEmpty)
+    for commit in added {
+      let raw = try s.sandbox.git("cat-file", "commit", String(commit))
+      #expect(raw.contains("-----BEGIN SSH SIGNATURE-----"), "\(commit) is not signed")
+    }
+  }
+
   @Test func rebaseRefusesARevisionWithAMergeCommit() throws {
     let s = try MergeSandbox()
     let id = try s.readyTicket()

@@ -95,7 +95,7 @@ extension Draft {
     } else {
       let merger = TreeMerge(
         draft: self, ticket: id, short: short, title: detail.ticket.title, revision: revision,
-        committer: try author()
+        committer: try author(), sign: RunSettings.isTrue(try git { try config.string("commit.gpgSign") })
       )
       outcome = try merger.merge(strategy, head: head, into: targetTip)
     }

@@ -18,6 +18,9 @@ struct TreeMerge {
   let revision: Revision
   /// Who makes the new commits, and authors the merge and squash commits.
   let committer: Person
+  /// Sign the new commits, as `git commit` and `git merge` do when `commit.gpgSign` is set
+  /// (`git commit-tree` itself ignores that setting).
+  let sign: Bool
 
   private var directory: String { draft.repository.commonDirectory }
   private var messageFile: String { draft.runsDirectory + "/\(ticket).merge-message" }
@@ -161,7 +164,8 @@ struct TreeMerge {
     ]
     if let date, !date.isEmpty { environment.append("GIT_AUTHOR_DATE=\(date)") }
     let output = try draft.runGit(
-      ["commit-tree", tree.hex] + parents.flatMap { ["-p", $0.hex] } + ["-F", messageFile], in: directory,
+      ["commit-tree", tree.hex] + parents.flatMap { ["-p", $0.hex] } + ["-F", messageFile]
+        + (sign ? ["-S"] : []), in: directory,
       environment: environment
     ).output
     guard let id = ObjectID(hex: String(output.prefix(40))) else {
