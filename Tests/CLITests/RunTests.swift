@@ -413,4 +413,25 @@ final class RunSandbox: Sendable {
     let files = try s.sandbox.git("ls-tree", "-r", "--name-only", head)
     #expect(files.contains("agent-output.txt") && !files.contains(".env"))
   }
+
+  /// A file listed in draft.copyFiles that git tracks is never copied, so the agent's edits to
+  /// it are work like any other: committed, and keeping the worktree until they are.
+  @Test func trackedFileNamedInCopyFilesIsCommittedAndKept() throws {
+    let s = try RunSandbox()
+    try s.sandbox.git("config", "--add", "draft.copyFiles", "README")
+    let id = try s.ticket()
+    #expect(try s.run([id, "--executor", "claude"], ["STANDIN_FILE": "README"]).status == 0)
+    let revision = try #require(try s.revisions(id).first)
+    #expect(revision["outcome"] as? String == "passed")
+    let head = try #require(revision["head"] as? String)
+    #expect(try s.sandbox.git("show", "\(head):README") == "hello\nagent was here\n")
+    // Uncommitted edits to it keep the worktree when the ticket is merged.
+    let worktree = try #require(revision["worktree"] as? String)
+    try "hello\nby hand\n".write(toFile: worktree + "/README", atomically: true, encoding: .utf8)
+    try s.sandbox.ok("approve", id)
+    let merge = try s.sandbox.draft(arguments: ["merge", id], environment: s.environment)
+    #expect(merge.status == 0, "\(merge.stderr)")
+    #expect(merge.stdout.contains("has uncommitted changes"), "\(merge.stdout)")
+    #expect(try String(contentsOfFile: worktree + "/README", encoding: .utf8) == "hello\nby hand\n")
+  }
 }

@@ -255,11 +255,11 @@ extension Draft {
   }
 
   /// Commits everything the agent left in the worktree, with the ticket's trailers, except the
-  /// files copied in (an `.env` must not end up in a commit).
+  /// files copied in that git does not track (an `.env` must not end up in a commit).
   private func commitLeftovers(
     in path: String, ticket: String, number: Int, title: String, author: Person, except copied: [String]
   ) throws {
-    try runGit(["add", "--all", "--", "."] + copied.map { ":(exclude,literal)" + $0 }, in: path)
+    try runGit(["add", "--all", "--", "."] + excludingCopies(copied, in: path), in: path)
     // A merge in progress is concluded even when its tree equals the branch's.
     guard
       try isMerging(in: path)

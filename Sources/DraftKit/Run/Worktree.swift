@@ -108,6 +108,15 @@ extension Draft {
     try FileSystem.withLock(runsDirectory + "/worktrees.lock", body)
   }
 
+  /// Pathspecs that leave out the files a run copied into the worktree at `path`; a file git
+  /// tracks there is not a copy (the run never copies over one) and stays in.
+  func excludingCopies(_ copied: [String], in path: String) throws -> [String] {
+    guard !copied.isEmpty else { return [] }
+    let tracked = try runGit(["ls-files", "-z", "--"] + copied.map { ":(literal)" + $0 }, in: path).output
+    let trackedFiles = Set(tracked.split(separator: "\0").map(String.init))
+    return copied.filter { !trackedFiles.contains($0) }.map { ":(exclude,literal)" + $0 }
+  }
+
   /// Copies untracked files a run needs (such as `.env`) from the working tree; only regular
   /// files given by a relative path, never over a file the worktree already has.
   private func copy(_ files: [String], from source: String, to destination: String) throws {

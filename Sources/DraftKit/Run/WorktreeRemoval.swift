@@ -45,7 +45,7 @@ extension Draft {
       if FileSystem.exists(path) {
         let status = try runGit(
           ["status", "--porcelain", "--untracked-files=all", "--", "."]
-            + copied.map { ":(exclude,literal)" + $0 }, in: path)
+            + excludingCopies(copied, in: path), in: path)
         guard status.output.isEmpty else {
           removal.kept = "\(path) has uncommitted changes; commit or discard them, then 'git draft gc'"
           return removal
