@@ -24,6 +24,13 @@ public final class Configuration {
 
   deinit { git_config_free(pointer) }
 
+  /// The configuration in one file of git-config syntax (as `.gitmodules` is read), nothing else.
+  public static func file(_ path: String) throws -> Configuration {
+    var config: OpaquePointer?
+    try check(git_config_open_ondisk(&config, path), "cannot read the configuration file \(path)")
+    return Configuration(config!, overrides: [:])
+  }
+
   public func string(_ key: String) throws -> String? {
     if let value = overrides[CommandLineConfiguration.normalize(key)]?.last { return value }
     var buffer = git_buf()
@@ -32,6 +39,20 @@ public final class Configuration {
     try check(result, "cannot read \(key) from the git configuration")
     defer { git_buf_dispose(&buffer) }
     return String(cString: buffer.ptr)
+  }
+
+  /// A boolean as git reads one (`true`/`yes`/`on`/`1`, `false`/`no`/`off`/`0`/empty; a key
+  /// written without `=` is true); nil when unset. Any other value is an error naming the key.
+  public func bool(_ key: String) throws -> Bool? {
+    var value: Int32 = 0
+    if let text = overrides[CommandLineConfiguration.normalize(key)]?.last {
+      _ = try check(git_config_parse_bool(&value, text), "\(key) must be true or false")
+      return value != 0
+    }
+    let result = git_config_get_bool(&value, pointer, key)
+    if result == GIT_ENOTFOUND.rawValue { return nil }
+    _ = try check(result, "\(key) must be true or false")
+    return value != 0
   }
 
   /// Every value of a multi-valued key, in the order git reads them.

@@ -45,12 +45,3 @@ extension Repository {
     return DiffStat(files: files)
   }
 }
-
-extension Configuration {
-  /// The configuration in one file of git-config syntax (as `.gitmodules` is read), nothing else.
-  public static func file(_ path: String) throws -> Configuration {
-    var config: OpaquePointer?
-    try check(git_config_open_ondisk(&config, path), "cannot read the configuration file \(path)")
-    return Configuration(config!, overrides: [:])
-  }
-}

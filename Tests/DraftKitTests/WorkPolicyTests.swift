@@ -1,4 +1,5 @@
 import DraftKit
+import Foundation
 import Testing
 
 /// The autopilot's policy and budgets, as read from a real repository's git config.
@@ -8,6 +9,23 @@ import Testing
     let policy = try repository.draft.workPolicy()
     #expect(!policy.autoApprove && !policy.autoMerge)
     #expect(policy.maxDiffLines == nil && policy.protectedPaths.isEmpty)
+  }
+
+  @Test func switchesReadAsGitReadsBooleans() throws {
+    let repository = try TestRepository()
+    try repository.git("config", "draft.autoApprove", "yes")
+    // A key written without `=` is true, as git has it.
+    let config = repository.path + "/.git/config"
+    try (String(contentsOfFile: config, encoding: .utf8) + "[draft]\n\tautoMerge\n").write(
+      toFile: config, atomically: true, encoding: .utf8)
+    let policy = try repository.draft.workPolicy()
+    #expect(policy.autoApprove && policy.autoMerge)
+    try repository.git("config", "draft.autoMerge", "Off")
+    #expect(try !repository.draft.workPolicy().autoMerge)
+    // Anything else is refused by name rather than read as false.
+    try repository.git("config", "draft.autoMerge", "maybe")
+    let error = try #require(throws: DraftError.self) { try repository.draft.workPolicy() }
+    #expect(error.message.contains("draft.autoMerge must be true or false"), "\(error.message)")
   }
 
   @Test func protectedPathsTakeFilesDirectoriesAndGlobs() throws {

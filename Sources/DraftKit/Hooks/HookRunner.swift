@@ -98,17 +98,7 @@ extension Draft {
 
   /// `draft.pushBoard`, read as git reads a boolean.
   func pushesBoard() throws -> Bool {
-    guard let text = try git({ try configuration().string("draft.pushBoard") }) else { return false }
-    switch text.lowercased() {
-    case "true", "yes", "on": return true
-    case "false", "no", "off", "": return false
-    default:
-      guard let number = Int(text) else {
-        throw DraftError(
-          .invalidInput, "draft.pushBoard is '\(text)', not a boolean; set it to true or false")
-      }
-      return number != 0
-    }
+    try git { try configuration().bool("draft.pushBoard") } ?? false
   }
 
   private static func isSet(_ variable: String) -> Bool {

@@ -86,8 +86,8 @@ extension Draft {
     let checkout = try cleanCheckout(of: target)
     let config = try configuration()
     let copied = try team(at: targetTip).copyFiles + git({ try config.strings("draft.copyFiles") })
-    let deleteSetting = try git { try config.string("draft.deleteBranch") }
-    let deleteBranch = !options.keepBranch && RunSettings.isTrue(deleteSetting ?? "true")
+    let deleteBranch = try !options.keepBranch && (git { try config.bool("draft.deleteBranch") } ?? true)
+    let sign = try git { try config.bool("commit.gpgSign") } ?? false
 
     let outcome: TreeMerge.Outcome
     if try git({ try repository.contains(head, in: targetTip) }) {
@@ -95,7 +95,7 @@ extension Draft {
     } else {
       let merger = TreeMerge(
         draft: self, ticket: id, short: short, title: detail.ticket.title, revision: revision,
-        committer: try author(), sign: RunSettings.isTrue(try git { try config.string("commit.gpgSign") })
+        committer: try author(), sign: sign
       )
       outcome = try merger.merge(strategy, head: head, into: targetTip)
     }

@@ -73,12 +73,6 @@ struct RunSettings {
     copyFiles = try git { try config.strings("draft.copyFiles") }
     worktreeDirectory = try string("draft.worktreeDir")
     let local = try git { try Configuration.file(draft.repository.commonDirectory + "/config") }
-    unrestricted = Self.isTrue(try git { try local.string("draft.skipPermissions") })
-  }
-
-  /// A boolean as git reads one.
-  static func isTrue(_ value: String?) -> Bool {
-    guard let value else { return false }
-    return ["true", "yes", "on", "1"].contains(value.lowercased())
+    unrestricted = try git { try local.bool("draft.skipPermissions") } ?? false
   }
 }

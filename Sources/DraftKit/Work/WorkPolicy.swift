@@ -13,8 +13,8 @@ public struct WorkPolicy: Sendable, Equatable {
 
   init(_ config: Configuration) throws {
     func string(_ key: String) throws -> String? { try git { try config.string(key) } }
-    autoApprove = RunSettings.isTrue(try string("draft.autoApprove"))
-    autoMerge = RunSettings.isTrue(try string("draft.autoMerge"))
+    autoApprove = try git { try config.bool("draft.autoApprove") } ?? false
+    autoMerge = try git { try config.bool("draft.autoMerge") } ?? false
     if let text = try string("draft.maxDiffLines") {
       guard let value = Budget.count(text) else {
         throw DraftError(.invalidInput, "draft.maxDiffLines must be a number of lines, not '\(text)'")
