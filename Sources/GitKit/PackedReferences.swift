@@ -43,7 +43,7 @@ extension Repository {
     // one keeps only the promises its own header made.
     var traits = "peeled fully-peeled"
     var blocks: [(name: Substring, lines: [Substring])] = []
-    if let text = Self.readText(path) {
+    if let text = try Self.readFile(path).map({ String(decoding: $0, as: UTF8.self) }) {
       traits = ""
       for line in text.split(separator: "\n") {
         if line.hasPrefix("# pack-refs with:") {
@@ -80,20 +80,6 @@ extension Repository {
       throw GitError(.other(-1), "cannot write \(path): \(String(cString: strerror(errno)))")
     }
     committed = true
-  }
-
-  private static func readText(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let count = Glibc.read(fd, &chunk, chunk.count)
-      if count <= 0 { break }
-      bytes += chunk[0..<count]
-    }
-    return String(decoding: bytes, as: UTF8.self)
   }
 
   private static func writeAll(_ fd: Int32, _ bytes: inout [UInt8]) -> Bool {

@@ -38,6 +38,10 @@ extension Repository {
   public func forEachReference(
     matching glob: String, _ body: (UnsafeBufferPointer<UInt8>, ObjectID) throws -> Void
   ) throws {
+    // A whole namespace (`refs/draft/tickets/*`) is read from git's files directly: much faster.
+    if glob.hasSuffix("/*"), !glob.dropLast().contains(where: { "*?[\\".contains($0) }) {
+      return try forEachStoredReference(under: String(glob.dropLast()), body)
+    }
     var iterator: OpaquePointer?
     try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "cannot list references")
     defer { git_reference_iterator_free(iterator) }

@@ -128,3 +128,60 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: root + "/.git/packed-refs.lock"))
   }
 }
+
+/// A namespace of references is read from git's own files (loose and packed-refs), not through
+/// libgit2's iterator: it must list exactly what git lists.
+@Suite struct StoredReferenceTests {
+  private func git(_ arguments: [String], in directory: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git"] + arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GIT_") }
+    environment["GIT_CONFIG_NOSYSTEM"] = "1"
+    environment["HOME"] = directory
+    process.environment = environment
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "git \(arguments.joined(separator: " ")) failed")
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  @Test func aNamespaceListsWhatGitLists() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitkit-\(UUID().uuidString)")
+      .path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let repo = try Repository.create(at: root)
+    let blobs = try (0..<4).map { try repo.write([UInt8($0)], as: .blob) }
+    for index in 0..<30 {
+      try repo.setReference("refs/draft/t/\(index)", to: blobs[index % 2], message: "made")
+    }
+    try repo.setReference("refs/draft/t/deep/er", to: blobs[0], message: "nested")
+    try repo.setReference("refs/draft/tx/outside", to: blobs[0], message: "a neighbouring namespace")
+    _ = try git(
+      [
+        "-c", "user.name=T", "-c", "user.email=t@example.com", "tag", "-a", "-m", "peeled", "v1",
+        blobs[3].hex,
+      ],
+      in: root)
+    _ = try git(["pack-refs", "--all"], in: root)
+    // Loose values that hide packed ones, a new loose ref, a writer's lock file, a symbolic ref.
+    try repo.setReference("refs/draft/t/3", to: blobs[2], message: "moved")
+    try repo.setReference("refs/draft/t/new", to: blobs[3], message: "new")
+    try Data("0000\n".utf8).write(to: URL(fileURLWithPath: root + "/.git/refs/draft/t/5.lock"))
+    _ = try git(["symbolic-ref", "refs/draft/t/link", "refs/draft/t/1"], in: root)
+    _ = try git(["update-ref", "-d", "refs/draft/t/7"], in: root)
+
+    let listed = try repo.references(matching: "refs/draft/t/*").map { "\($0.target.hex) \($0.name)" }
+    let expected = try git(
+      ["for-each-ref", "--format=%(objectname) %(refname) %(symref)", "refs/draft/t/"], in: root
+    ).split(separator: "\n").filter { $0.hasSuffix(" ") }.map { String($0.dropLast()) }
+    #expect(listed.count == 31)
+    #expect(listed == expected.sorted { $0.split(separator: " ")[1] < $1.split(separator: " ")[1] })
+    #expect(listed.contains("\(blobs[2].hex) refs/draft/t/3"))
+    #expect(!listed.contains { $0.hasSuffix("refs/draft/t/7") || $0.contains("/tx/") })
+  }
+}
