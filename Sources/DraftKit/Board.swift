@@ -141,7 +141,10 @@ public struct Board: Sendable {
   }
 
   static func commonPrefixLength(_ a: String, _ b: String) -> Int {
-    zip(a.utf8, b.utf8).prefix { $0 == $1 }.count
+    var (left, right) = (a.utf8.makeIterator(), b.utf8.makeIterator())
+    var count = 0
+    while let x = left.next(), let y = right.next(), x == y { count += 1 }
+    return count
   }
 
   static func isHexDigit(_ byte: UInt8) -> Bool {

@@ -9,13 +9,20 @@ public struct TicketPrinter: Sendable {
   }
 
   static let stateWidth = WorkflowState.allCases.map(\.rawValue.count).max()!
+  /// Each state's name padded to `stateWidth`: a list prints thousands.
+  static let paddedStates = Dictionary(
+    uniqueKeysWithValues: WorkflowState.allCases.map { ($0, Terminal.pad($0.rawValue, to: stateWidth)) })
 
   /// `abc1234  planned      P1  Title  [bug, ui]`
   public func line(_ ticket: Ticket) -> String {
-    let id = palette.id(board.shortID(ticket.id))
-    let state = palette.state(ticket.state, Terminal.pad(ticket.state.rawValue, to: Self.stateWidth))
-    let priority = palette.priority(ticket.priority, "P\(ticket.priority)")
-    var line = "\(id)  \(state)  \(priority)  \(Terminal.clean(ticket.title))"
+    var line = palette.id(board.shortID(ticket.id))
+    line.reserveCapacity(line.utf8.count + ticket.title.utf8.count + 40)
+    line += "  "
+    line += palette.state(ticket.state, Self.paddedStates[ticket.state]!)
+    line += "  "
+    line += palette.priority(ticket.priority, "P" + String(ticket.priority))
+    line += "  "
+    line += Terminal.clean(ticket.title)
     if !ticket.labels.isEmpty {
       line += "  " + palette.label("[" + ticket.labels.map(Terminal.clean).joined(separator: ", ") + "]")
     }
