@@ -312,7 +312,17 @@ extension Board {
     func decode(only wanted: Set<String>?) -> [Ticket]? {
       var tickets: [Ticket] = []
       tickets.reserveCapacity(wanted?.count ?? records.count)
-      for record in records where wanted?.contains(record.id) ?? true {
+      let picked: [(id: String, tip: ObjectID, content: Content)]
+      if let wanted, wanted.count * 8 < records.count {
+        // A few (`show`): found by binary search, not by hashing every id on the board.
+        picked = wanted.sorted().compactMap { id in
+          let index = records.firstIndex(notBelow: id, by: \.id)
+          return index < records.count && records[index].id == id ? records[index] : nil
+        }
+      } else {
+        picked = wanted.map { wanted in records.filter { wanted.contains($0.id) } } ?? records
+      }
+      for record in picked {
         switch record.content {
         case .replayed(let ticket): tickets.append(ticket)
         case .cached(let entry):

@@ -272,7 +272,10 @@ public struct EntityStore {
   }
 
   static func isEntityID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    bytes.count == 64 && bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    guard bytes.count == 64 else { return false }
+    // A plain loop: the board checks every ticket ref's name with it.
+    for byte in bytes where !((byte &- 0x30) < 10 || (byte &- 0x61) < 6) { return false }
+    return true
   }
 }
 
