@@ -114,7 +114,9 @@ enum TicketReplay {
           item.at = pack.time
           item.revisionNumber = revisions.last(where: { $0.head == item.revision })?.number ?? 0
           entry.action = item.kind.historyAction
-          entry.detail = item.revisionNumber > 0 ? "revision \(item.revisionNumber)" : nil
+          if item.revisionNumber > 0 {
+            entry.detail = (item.kind == .approve ? "" : "on ") + "revision \(item.revisionNumber)"
+          }
           feedback.append(item)
         }
         if entry.conflict != nil { ticket.conflictCount += 1 }
@@ -203,7 +205,7 @@ extension Optional where Wrapped == String {
 extension Feedback.Kind {
   var historyAction: String {
     switch self {
-    case .comment: "commented on revision"
+    case .comment: "commented"
     case .requestChanges: "requested changes"
     case .approve: "approved"
     case .conflict: "merge conflict"

@@ -15,7 +15,11 @@ import Testing
     try s.sandbox.ok("request-changes", id, "-m", "Greet by name, please")
     #expect(try s.state(id) == "planned")
     // `show` counts what is open; its JSON carries each item.
-    #expect(try s.sandbox.ok("show", id).contains("Review: 2 open items"))
+    let shown = try s.sandbox.ok("show", id)
+    #expect(shown.contains("Review: 2 open items"))
+    // The history says each once, in words.
+    #expect(
+      shown.contains("  commented on revision 1\n") && shown.contains("  requested changes on revision 1\n"))
     let open = try #require(try s.sandbox.showJSON(id)["feedback"] as? [[String: Any]])
     #expect(open.map { $0["kind"] as? String } == ["comment", "request_changes"])
     #expect(open.allSatisfy { $0["addressed_by"] is NSNull })

@@ -202,6 +202,10 @@ struct ReviewSandbox {
     #expect(try r.sandbox.ok("review", r.id).contains("git draft approve"))
     let out = try r.sandbox.ok("approve", r.id, "-m", "Ship it")
     #expect(out.contains("Approved revision 1"))
+    let shown = try r.sandbox.ok("show", r.id)
+    #expect(
+      shown.contains("  approved revision 1\n") && shown.contains("Review: revision 1 approved; nothing open")
+    )
     let review = try r.review()
     #expect(review["approved_revision"] as? Int == 1)
     let decision = try #require((review["decisions"] as? [[String: Any]])?.first)
