@@ -38,11 +38,6 @@ struct List: ParsableCommand {
       return
     }
     let printer = TicketPrinter(board: board, palette: colors.palette(draft))
-    var text = ""
-    for ticket in tickets {
-      text += printer.line(ticket)
-      text += "\n"
-    }
-    Output.write(text)
+    Output.write(printer.lines(tickets))
   }
 }

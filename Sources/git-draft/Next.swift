@@ -63,7 +63,7 @@ struct Next: ParsableCommand {
         Output.line((all ? JSONValue.array(tickets) : tickets[0]).serialized(pretty: true))
       } else {
         let printer = TicketPrinter(board: board, palette: colors.palette(draft))
-        Output.write(shown.map { printer.line($0) + "\n" }.joined())
+        Output.write(printer.lines(shown))
       }
     }
   }

@@ -5,14 +5,20 @@ import Glibc
 enum Output {
   static func write(_ text: String, to fd: Int32 = STDOUT_FILENO) {
     var text = text
-    text.withUTF8 { bytes in
-      var offset = 0
-      while offset < bytes.count {
-        let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-        if written < 0 && errno == EINTR { continue }
-        if written <= 0 { return }
-        offset += written
-      }
+    text.withUTF8 { write($0, to: fd) }
+  }
+
+  static func write(_ bytes: [UInt8], to fd: Int32 = STDOUT_FILENO) {
+    bytes.withUnsafeBufferPointer { write($0, to: fd) }
+  }
+
+  private static func write(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32) {
+    var offset = 0
+    while offset < bytes.count {
+      let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+      if written < 0 && errno == EINTR { continue }
+      if written <= 0 { return }
+      offset += written
     }
   }
 

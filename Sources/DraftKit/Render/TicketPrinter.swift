@@ -15,18 +15,35 @@ public struct TicketPrinter: Sendable {
 
   /// `abc1234  planned      P1  Title  [bug, ui]`
   public func line(_ ticket: Ticket) -> String {
-    var line = palette.id(board.shortID(ticket.id))
-    line.reserveCapacity(line.utf8.count + ticket.title.utf8.count + 40)
-    line += "  "
-    line += palette.state(ticket.state, Self.paddedStates[ticket.state]!)
-    line += "  "
-    line += palette.priority(ticket.priority, "P" + String(ticket.priority))
-    line += "  "
-    line += Terminal.clean(ticket.title)
-    if !ticket.labels.isEmpty {
-      line += "  " + palette.label("[" + ticket.labels.map(Terminal.clean).joined(separator: ", ") + "]")
+    var out: [UInt8] = []
+    append(ticket, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// `line(_:)` and a newline for each ticket, as the UTF-8 that `list` writes: built in one
+  /// buffer, since a board lists thousands.
+  public func lines(_ tickets: [Ticket]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(tickets.count * 96)
+    for ticket in tickets {
+      append(ticket, to: &out)
+      out.append(0x0A)
     }
-    return line
+    return out
+  }
+
+  private func append(_ ticket: Ticket, to out: inout [UInt8]) {
+    out += palette.id(board.shortID(ticket.id)).utf8
+    out += "  ".utf8
+    out += palette.state(ticket.state, Self.paddedStates[ticket.state]!).utf8
+    out += "  ".utf8
+    out += palette.priority(ticket.priority, "P" + String(ticket.priority)).utf8
+    out += "  ".utf8
+    out += Terminal.clean(ticket.title).utf8
+    if !ticket.labels.isEmpty {
+      out += "  ".utf8
+      out += palette.label("[" + ticket.labels.map(Terminal.clean).joined(separator: ", ") + "]").utf8
+    }
   }
 
   /// A linked ticket as `abc1234 (done) Title`, or its id when it is not on the board.
