@@ -13,15 +13,8 @@ public struct TicketPrinter: Sendable {
   static let paddedStates = Dictionary(
     uniqueKeysWithValues: WorkflowState.allCases.map { ($0, Terminal.pad($0.rawValue, to: stateWidth)) })
 
-  /// `abc1234  planned      P1  Title  [bug, ui]`
-  public func line(_ ticket: Ticket) -> String {
-    var out: [UInt8] = []
-    append(ticket, to: &out)
-    return String(decoding: out, as: UTF8.self)
-  }
-
-  /// `line(_:)` and a newline for each ticket, as the UTF-8 that `list` writes: built in one
-  /// buffer, since a board lists thousands.
+  /// A line per ticket, `abc1234  planned      P1  Title  [bug, ui]`, as the UTF-8 that
+  /// `list` writes: built in one buffer, since a board lists thousands.
   public func lines(_ tickets: [Ticket]) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(tickets.count * 96)
